@@ -1,0 +1,149 @@
+"""``kgpub.toml``: how kgpub runs on a project, and nothing else.
+
+The description of the data (titles, publisher, themes) is RDF in ``data/``; this file only holds
+what the tool needs to run: the base IRI, the dump name, the output folder, the languages, the
+licence and the release. Unknown keys and wrong types are errors, never silently ignored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kgpub.errors import ConfigError
+
+CONFIG_FILE = "kgpub.toml"
+
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_LANG = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})*$")
+
+
+@dataclass(frozen=True)
+class Config:
+    """The settings of one project; defaults are Kiruna's, so an empty file is a valid start."""
+
+    name: str = "kiruna"
+    base: str = "https://data.kiruna.se/"
+    languages: tuple[str, ...] = ("sv", "en")
+    license: str = "http://creativecommons.org/publicdomain/zero/1.0/"
+    output: str = "dist"
+    version: str = "0.1.0"
+    release: dt.date = dt.date(2026, 11, 27)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def id_base(self) -> str:
+        """Where entity IRIs are minted: ``{base}id/``."""
+        return self.base + "id/"
+
+
+# key -> (expected python type(s), description used in error messages)
+_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
+    "name": ((str,), 'a short lower-case name for the dump files, e.g. "kiruna"'),
+    "base": ((str,), 'the base IRI, e.g. "https://data.kiruna.se/"'),
+    "languages": ((list,), 'a list of language tags, e.g. ["sv", "en"]'),
+    "license": ((str,), "the licence IRI of the data"),
+    "output": ((str,), 'the output folder, e.g. "dist"'),
+    "version": ((str,), 'the release version, e.g. "1.0.0"'),
+    "release": ((dt.date, str), "the release date, e.g. 2026-11-27"),
+}
+# Tables reserved for later stages; their content is checked by the stage that reads it.
+_TABLES = {"serve", "link", "catalog", "push"}
+
+
+def _line_of(text: str, key: str) -> int | None:
+    pattern = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=", re.MULTILINE)
+    match = pattern.search(text)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def load_config(root: Path) -> Config:
+    """Read ``root/kgpub.toml`` (absent means all defaults) and check every key."""
+    path = root / CONFIG_FILE
+    if not path.exists():
+        return Config()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError("the file is not UTF-8 text.", path=path, hint="Save it as UTF-8.") from exc
+    except OSError as exc:
+        raise ConfigError(f"cannot be read ({exc.strerror}).", path=path) from exc
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None)
+        col = getattr(exc, "colno", None)
+        msg = getattr(exc, "msg", str(exc))
+        raise ConfigError(
+            f"is not valid TOML: {msg}.",
+            path=path,
+            line=line,
+            column=col,
+            hint="See the README for the format of kgpub.toml.",
+        ) from exc
+
+    values: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key in _TABLES:
+            if not isinstance(value, dict):
+                raise ConfigError(f"'{key}' must be a table ([{key}]).", path=path, line=_line_of(text, key))
+            extra[key] = value
+            continue
+        if key not in _KEYS:
+            known = ", ".join(sorted([*_KEYS, *_TABLES]))
+            raise ConfigError(
+                f"unknown key '{key}'.",
+                path=path,
+                line=_line_of(text, key),
+                hint=f"Known keys: {known}.",
+            )
+        types, what = _KEYS[key]
+        if not isinstance(value, types) or isinstance(value, bool):
+            raise ConfigError(
+                f"'{key}' has the wrong type ({type(value).__name__}); it must be {what}.",
+                path=path,
+                line=_line_of(text, key),
+            )
+        values[key] = value
+    return _checked(values, extra, path, text)
+
+
+def _checked(values: dict[str, Any], extra: dict[str, Any], path: Path, text: str) -> Config:
+    def fail(key: str, message: str) -> ConfigError:
+        return ConfigError(message, path=path, line=_line_of(text, key))
+
+    if "name" in values and not _SLUG.match(values["name"]):
+        raise fail("name", "'name' must be lower-case letters, digits and hyphens, e.g. \"kiruna\".")
+    if "base" in values:
+        base = values["base"]
+        if not re.match(r"^https?://[^/\s]+/(\S*/)?$", base):
+            raise fail("base", f"'base' must be an http(s) IRI ending in '/', not {base!r}.")
+    if "languages" in values:
+        langs = values["languages"]
+        if not langs or not all(isinstance(x, str) and _LANG.match(x) for x in langs):
+            raise fail(
+                "languages",
+                '\'languages\' must be a non-empty list of lower-case language tags, e.g. ["sv", "en"].',
+            )
+        if "sv" not in langs:
+            raise fail("languages", "'languages' must include \"sv\": Swedish names are required.")
+        values["languages"] = tuple(langs)
+    if "license" in values and not re.match(r"^https?://\S+$", values["license"]):
+        raise fail("license", "'license' must be an http(s) IRI.")
+    if "output" in values:
+        out = values["output"]
+        if not out or Path(out).is_absolute() or ".." in Path(out).parts:
+            raise fail("output", "'output' must be a folder inside the project, e.g. \"dist\".")
+    if "release" in values and isinstance(values["release"], str):
+        try:
+            values["release"] = dt.date.fromisoformat(values["release"])
+        except ValueError:
+            raise fail("release", "'release' must be a date such as 2026-11-27.") from None
+    if isinstance(values.get("release"), dt.datetime):
+        raise fail("release", "'release' must be a date without a time, such as 2026-11-27.")
+    return Config(**values, extra=extra)

@@ -1,0 +1,204 @@
+"""Stage 4, publish: validate, enrich and write ``dist/`` atomically.
+
+Everything is written into a temporary folder next to the output folder, which then takes the old
+one's place in one step (``renameat2(RENAME_EXCHANGE)`` on Linux, two renames elsewhere). A build
+that fails, for whatever reason, leaves the previous publication as it was.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rdflib import Graph, URIRef
+
+from kgpub.enrich import materialise
+from kgpub.errors import PublishError, ValidationFailed
+from kgpub.serialise import FORMATS, JsonLdWriter, make_context, serialise
+from kgpub.vocab import STANDARD_PREFIXES
+
+if TYPE_CHECKING:
+    from kgpub.project import Project
+    from kgpub.validate import Report
+
+
+@dataclass
+class BuildResult:
+    """What a build wrote."""
+
+    out: Path
+    files: list[str]
+    triples: int
+    report: Report
+    inferred: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def data_prefixes(graph: Graph, id_base: str) -> dict[str, str]:
+    """Short prefixes for the entity IRIs: one per kind, e.g. ``project:`` for ``{base}id/project/``."""
+    kinds: set[str] = set()
+    for s in graph.subjects(unique=True):
+        text = str(s)
+        if isinstance(s, URIRef) and text.startswith(id_base):
+            kind, sep, _ = text[len(id_base) :].partition("/")
+            if sep and kind.isidentifier() and kind not in STANDARD_PREFIXES:
+                kinds.add(kind)
+    return {kind: f"{id_base}{kind}/" for kind in sorted(kinds)}
+
+
+def output_prefixes(graph: Graph, id_base: str) -> dict[str, str]:
+    return {**STANDARD_PREFIXES, **data_prefixes(graph, id_base)}
+
+
+def context_url(project: Project) -> str:
+    return project.config.base + "dumps/context.jsonld"
+
+
+def write_rdf(
+    folder: Path, stem: str, graph: Graph, prefixes: dict[str, str], writer: JsonLdWriter, ctx_url: str
+) -> list[str]:
+    """The four forms of one graph: Turtle, N-Triples, RDF/XML, JSON-LD."""
+    names = []
+    for fmt, (_media, suffix) in FORMATS.items():
+        name = f"{stem}.{suffix}"
+        payload = writer.write(graph, ctx_url) if fmt == "jsonld" else serialise(graph, fmt, prefixes)
+        (folder / name).write_bytes(payload)
+        names.append(name)
+    return names
+
+
+def build(project: Project, out: Path | None = None) -> BuildResult:
+    """Validate (stop if it fails), enrich and publish the project into ``out``."""
+    import time
+
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    report = project.validate()
+    timings["validate"] = time.perf_counter() - started
+    if not report.conforms:
+        count = len(report.violations)
+        raise ValidationFailed(
+            f"the data does not conform to the shapes ({count} violations); nothing was published.", report
+        )
+
+    mark = time.perf_counter()
+    ontology = project.ontology.graph
+    enriched = materialise(project.data.graph, ontology)
+    timings["enrich"] = time.perf_counter() - mark
+
+    out = out or project.output_dir
+    id_base = project.config.id_base
+    prefixes = output_prefixes(enriched, id_base)
+    context = make_context(ontology, prefixes)
+    writer = JsonLdWriter(context)
+
+    mark = time.perf_counter()
+    tmp = _fresh_temp(out)
+    files: list[str] = []
+    try:
+        files += write_rdf(tmp, project.config.name, enriched, prefixes, writer, context_url(project))
+        files += write_rdf(tmp, "ontology", ontology, STANDARD_PREFIXES, writer, context_url(project))
+        (tmp / "context.jsonld").write_text(
+            json.dumps(context, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+        )
+        files.append("context.jsonld")
+        (tmp / "validation.ttl").write_text(report.to_turtle(), encoding="utf-8")
+        files.append("validation.ttl")
+        _sync(tmp)
+        _swap(tmp, out)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise PublishError(
+            f"could not write the publication ({exc.strerror or exc}); the previous one is unchanged.",
+            path=out,
+            hint="Free some disk space or check the folder's permissions, then build again.",
+        ) from None
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    timings["write"] = time.perf_counter() - mark
+    return BuildResult(
+        out=out,
+        files=sorted(files),
+        triples=len(enriched),
+        report=report,
+        inferred=len(enriched) - len(project.data.graph),
+        timings=timings,
+    )
+
+
+def _fresh_temp(out: Path) -> Path:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    # Left-overs of builds that were killed: never served, safe to remove.
+    for stale in out.parent.glob(f".{out.name}.tmp-*"):
+        pid = stale.name.rsplit("-", 1)[-1]
+        if not pid.isdigit() or not _alive(int(pid)):
+            shutil.rmtree(stale, ignore_errors=True)
+    tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    return tmp
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        return False
+    return True
+
+
+def _sync(folder: Path) -> None:
+    for child in folder.rglob("*"):
+        if child.is_file():
+            fd = os.open(child, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux renameat2); False where the system cannot."""
+    name = ctypes.util.find_library("c")
+    if not name:
+        return False
+    libc = ctypes.CDLL(name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    if result != 0:
+        errno = ctypes.get_errno()
+        if errno in (22, 38, 95):  # EINVAL, ENOSYS, EOPNOTSUPP: file system cannot
+            return False
+        raise OSError(errno, os.strerror(errno), str(b))
+    return True
+
+
+def _swap(tmp: Path, out: Path) -> None:
+    """Put ``tmp`` in place of ``out``; the old ``out`` is removed only once the new one is there."""
+    if not out.exists():
+        os.rename(tmp, out)
+        return
+    if not out.is_dir():
+        raise PublishError("the output path exists and is not a folder.", path=out)
+    if _exchange(tmp, out):
+        shutil.rmtree(tmp, ignore_errors=True)
+        return
+    old = out.parent / f".{out.name}.old-{os.getpid()}"
+    os.rename(out, old)
+    os.rename(tmp, out)
+    shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,332 @@
+"""Stage 2, validate: run the SHACL shapes with pyshacl and turn the results into a report people can act on.
+
+Besides the project's ``shapes/``, two rules come from ``kgpub.toml`` and are added as SHACL shapes
+at run time, so every finding comes out of one engine: language tags must be configured ones, and
+every entity IRI must be minted under the configured base.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.term import Node
+
+from kgpub.vocab import KGPUB, KGSH, RDF, RDFS, SH, SKOS, STANDARD_PREFIXES, XSD
+
+if TYPE_CHECKING:
+    from kgpub.project import Project
+
+SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+LANG_PROPERTIES = [RDFS.label, SKOS.altLabel, SKOS.note, URIRef("http://schema.org/description")]
+ENTITY_CLASSES = [
+    KGPUB.Project,
+    KGPUB.Collaboration,
+    KGPUB.Organisation,
+    KGPUB.Place,
+    KGPUB.Plan,
+    KGPUB.Process,
+    KGPUB.Method,
+    KGPUB.FocusArea,
+    KGPUB.OrganisationGroup,
+]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One result of validation, located in the source files where possible."""
+
+    severity: str
+    focus: str
+    focus_label: str | None
+    path: str | None
+    value: str | None
+    messages: dict[str, str]
+    shape: str | None
+    component: str | None
+    file: str | None = None
+    line: int | None = None
+
+    def message(self, lang: str) -> str:
+        """The message in ``lang``, else English, else any."""
+        for key in (lang, "en", "sv"):
+            if key in self.messages:
+                return self.messages[key]
+        return next(iter(self.messages.values()), "(no message)")
+
+
+@dataclass
+class Report:
+    """All findings of one validation run."""
+
+    findings: list[Finding]
+    checked_triples: int
+    prefixes: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def violations(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "Violation"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity != "Violation"]
+
+    @property
+    def conforms(self) -> bool:
+        """True when there is no violation (warnings do not stop a build)."""
+        return not self.violations
+
+    # -- rendering ---------------------------------------------------------------------------
+    def compact(self, iri: str | None) -> str | None:
+        if iri is None:
+            return None
+        for prefix, ns in sorted(self.prefixes.items(), key=lambda kv: -len(kv[1])):
+            if iri.startswith(ns) and len(iri) > len(ns):
+                return f"{prefix}:{iri[len(ns) :]}"
+        return iri
+
+    def to_text(self, lang: str = "sv") -> str:
+        """A report grouped by entity, each line with file:line, property, value and message."""
+        sv = lang == "sv"
+        if not self.findings:
+            return (
+                f"Inga fel: {self.checked_triples} påståenden följer reglerna.\n"
+                if sv
+                else f"No problems: {self.checked_triples} statements conform to the shapes.\n"
+            )
+        groups: dict[str, list[Finding]] = defaultdict(list)
+        for finding in self.findings:
+            groups[finding.focus].append(finding)
+        out: list[str] = []
+        for focus in sorted(groups):
+            items = groups[focus]
+            label = f' "{items[0].focus_label}"' if items[0].focus_label else ""
+            out.append(f"{focus}{label}")
+            for f in items:
+                where = f"{f.file}:{f.line}" if f.file and f.line else (f.file or "?")
+                severity = (
+                    {"Violation": "fel", "Warning": "varning", "Info": "info"}[f.severity]
+                    if sv
+                    else f.severity.lower()
+                )
+                path = f" {self.compact(f.path)}" if f.path else ""
+                value = f" = {f.value}" if f.value is not None else ""
+                out.append(f"  {where}: {severity}:{path}{value}")
+                out.append(f"      {f.message(lang)}")
+            out.append("")
+        nv, nw = len(self.violations), len(self.warnings)
+        if sv:
+            out.append(f"{nv} fel och {nw} varningar i {len(groups)} poster.")
+        else:
+            out.append(f"{nv} violations and {nw} warnings in {len(groups)} entities.")
+        return "\n".join(out) + "\n"
+
+    def to_json(self) -> str:
+        data = {
+            "conforms": self.conforms,
+            "violations": len(self.violations),
+            "warnings": len(self.warnings),
+            "checked_triples": self.checked_triples,
+            "results": [asdict(f) for f in self.findings],
+        }
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+    def to_graph(self) -> Graph:
+        """A SHACL validation report graph, with results in a stable order."""
+        g = Graph(bind_namespaces="none")
+        g.bind("sh", SH)
+        g.bind("xsd", XSD)
+        report = BNode("report")
+        g.add((report, RDF.type, SH.ValidationReport))
+        g.add((report, SH.conforms, Literal(self.conforms)))
+        for index, f in enumerate(self.findings):
+            node = BNode(f"r{index:05d}")
+            g.add((report, SH.result, node))
+            g.add((node, RDF.type, SH.ValidationResult))
+            g.add((node, SH.resultSeverity, SH[f.severity]))
+            g.add((node, SH.focusNode, _term(f.focus)))
+            if f.path:
+                g.add((node, SH.resultPath, URIRef(f.path)))
+            if f.value is not None:
+                g.add((node, SH.value, Literal(f.value)))
+            if f.shape:
+                g.add((node, SH.sourceShape, _term(f.shape)))
+            if f.component:
+                g.add((node, SH.sourceConstraintComponent, URIRef(f.component)))
+            for lang, text in sorted(f.messages.items()):
+                g.add((node, SH.resultMessage, Literal(text, lang=lang or None)))
+        return g
+
+    def to_turtle(self) -> str:
+        from kgpub.serialise import to_turtle
+
+        return to_turtle(self.to_graph(), {"sh": str(SH), "xsd": str(XSD)})
+
+
+def _term(text: str) -> Node:
+    return BNode(text[2:]) if text.startswith("_:") else URIRef(text)
+
+
+def config_shapes(languages: tuple[str, ...], id_base: str) -> Graph:
+    """Shapes that come from ``kgpub.toml``: configured languages, and IRIs under the base."""
+    g = Graph()
+    lang_shape = KGSH.ConfiguredLanguagesShape
+    iri_shape = KGSH.MintedUnderBaseShape
+    for shape in (lang_shape, iri_shape):
+        g.add((shape, RDF.type, SH.NodeShape))
+        for cls in ENTITY_CLASSES:
+            g.add((shape, SH.targetClass, cls))
+    listed = ", ".join(languages)
+    for prop in LANG_PROPERTIES:
+        pshape = KGSH[f"ConfiguredLanguagesShape-{prop.split('/')[-1].split('#')[-1]}"]
+        g.add((lang_shape, SH.property, pshape))
+        g.add((pshape, SH.path, prop))
+        head = BNode()
+        Collection(g, head, [Literal(x) for x in languages])
+        g.add((pshape, SH.languageIn, head))
+        g.add(
+            (
+                pshape,
+                SH.message,
+                Literal(
+                    f"Språket finns inte bland projektets språk ({listed}) i kgpub.toml. "
+                    "Rätta språkkoden eller lägg till språket i 'languages'.",
+                    lang="sv",
+                ),
+            )
+        )
+        g.add(
+            (
+                pshape,
+                SH.message,
+                Literal(
+                    f"The language is not one of the project's languages ({listed}) in kgpub.toml. "
+                    "Fix the language tag or add the language to 'languages'.",
+                    lang="en",
+                ),
+            )
+        )
+    g.add((iri_shape, SH.pattern, Literal("^" + _regex_escape(id_base))))
+    g.add(
+        (
+            iri_shape,
+            SH.message,
+            Literal(
+                f"IRI:n ligger utanför projektets bas-IRI {id_base}. Nya poster ska få en IRI som börjar så.",
+                lang="sv",
+            ),
+        )
+    )
+    g.add(
+        (
+            iri_shape,
+            SH.message,
+            Literal(
+                f"The IRI is outside the project's base {id_base}. "
+                "New entries must get an IRI that starts with it.",
+                lang="en",
+            ),
+        )
+    )
+    return g
+
+
+def _regex_escape(text: str) -> str:
+    return "".join("\\" + c if c in r".^$*+?()[]{}|\/" else c for c in text)
+
+
+def validate(project: Project) -> Report:
+    """Validate the project's data (with its ontology) against its shapes and the config shapes."""
+    import pyshacl
+
+    data = project.data
+    ontology = project.ontology.graph
+    shapes = project.shapes + config_shapes(project.config.languages, project.config.id_base)
+    _conforms, results_graph, _text = pyshacl.validate(
+        data.graph,
+        shacl_graph=shapes,
+        ont_graph=ontology,
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+        abort_on_first=False,
+        meta_shacl=False,
+    )
+    prefixes = dict(STANDARD_PREFIXES)
+    for source in data.files:
+        for prefix, ns in source.prefixes.items():
+            prefixes.setdefault(prefix, ns)
+    findings = [
+        _finding(results_graph, result, data, project.root)
+        for result in results_graph.subjects(RDF.type, SH.ValidationResult)
+    ]
+    findings.sort(
+        key=lambda f: (f.focus, f.file or "", f.line or 0, f.path or "", f.value or "", f.shape or "")
+    )
+    return Report(findings=_unique(findings), checked_triples=len(data.graph), prefixes=prefixes)
+
+
+def _unique(findings: list[Finding]) -> list[Finding]:
+    seen: set[tuple[Any, ...]] = set()
+    out = []
+    for f in findings:
+        key = (f.focus, f.path, f.value, f.shape, f.severity)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+
+def _finding(g: Graph, result: Node, data: Any, root: Path) -> Finding:
+    focus = g.value(result, SH.focusNode)
+    path = g.value(result, SH.resultPath)
+    value = g.value(result, SH.value)
+    severity_node = g.value(result, SH.resultSeverity)
+    severity = (
+        SEVERITIES.get(severity_node, "Violation") if isinstance(severity_node, URIRef) else "Violation"
+    )
+    shape = g.value(result, SH.sourceShape)
+    component = g.value(result, SH.sourceConstraintComponent)
+    messages: dict[str, str] = {}
+    for message in g.objects(result, SH.resultMessage):
+        lang = message.language if isinstance(message, Literal) else None
+        messages.setdefault(lang or "", str(message))
+    if "" in messages and len(messages) > 1:
+        del messages[""]
+    label = None
+    if focus is not None:
+        labels = {x.language: str(x) for x in data.graph.objects(focus, RDFS.label) if isinstance(x, Literal)}
+        label = labels.get("sv") or labels.get("en") or next(iter(labels.values()), None)
+    where = data.locate(focus, value) if focus is not None else None
+    file = line = None
+    if where is not None:
+        file_path, line = where
+        try:
+            file = str(file_path.relative_to(root))
+        except ValueError:
+            file = str(file_path)
+    return Finding(
+        severity=severity,
+        focus=_text(focus),
+        focus_label=label,
+        path=str(path) if isinstance(path, URIRef) else None,
+        value=None if value is None else (f"<{value}>" if isinstance(value, URIRef) else str(value)),
+        messages=messages,
+        shape=None if shape is None else _text(shape),
+        component=None if component is None else str(component),
+        file=file,
+        line=line,
+    )
+
+
+def _text(node: Node | None) -> str:
+    if node is None:
+        return ""
+    if isinstance(node, BNode):
+        return f"_:{node}"
+    return str(node)
