@@ -75,9 +75,11 @@ def load_config(root: Path) -> Config:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
-        col = getattr(exc, "colno", None)
-        msg = getattr(exc, "msg", str(exc))
+        msg = str(exc)
+        found = re.search(r"\s*\(at line (\d+), column (\d+)\)", msg)
+        line = int(found.group(1)) if found else None
+        col = int(found.group(2)) if found else None
+        msg = msg[: found.start()] if found else msg
         raise ConfigError(
             f"is not valid TOML: {msg}.",
             path=path,

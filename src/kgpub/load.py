@@ -144,6 +144,7 @@ _HINTS = [
         "Declare the prefix at the top of the file with @prefix, or check its spelling.",
     ),
     ("Unexpected end of file", "Look for a string, IRI or bracket that is opened but never closed."),
+    ("Unexpected end", "A statement is not finished: check for a missing ' .' at its end."),
     ("dot is expected", "End each statement with ' .' and separate values with ',' or ';'."),
     (
         "No scheme found",
@@ -161,6 +162,7 @@ _HINTS = [
 def _syntax_error(path: Path, exc: SyntaxError) -> RdfSyntaxError:
     text = str(exc)
     detail = text.split(": ", 1)[1] if ": " in text else text
+    detail = re.sub(r"\s*\(line \d+\)\s*$", "", detail)
     hint = next((h for needle, h in _HINTS if needle in detail), "Check the Turtle syntax near this place.")
     return RdfSyntaxError(
         f"Turtle syntax error: {detail.rstrip('.')}.",
