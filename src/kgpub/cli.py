@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import traceback
@@ -11,7 +12,7 @@ from typing import Any
 import click
 
 from kgpub import __version__
-from kgpub.errors import KgpubError, ValidationFailed
+from kgpub.errors import KgpubError, QueryError, ValidationFailed
 from kgpub.project import Project
 
 
@@ -126,6 +127,133 @@ def build(ctx: click.Context, out: Path | None, lang: str) -> None:
         f"Built {result.out}: {result.triples} triples ({result.inferred} inferred), "
         f"{len(result.files)} files, {warnings} warnings."
     )
+
+
+@cli.group(invoke_without_command=True)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the query index as JSON (as in dist/queries/index.json)."
+)
+@click.pass_context
+def queries(ctx: click.Context, as_json: bool) -> None:
+    """List the canned queries with their summaries and parameters."""
+    if ctx.invoked_subcommand is not None:
+        return
+    project = _project(ctx)
+    items = list(project.queries.values())
+    if as_json:
+        click.echo(json.dumps([q.as_dict() for q in items], ensure_ascii=False, indent=1))
+        return
+    for q in items:
+        params = ", ".join(f"{p.name}:{p.type}" + ("" if p.required else f"={p.default}") for p in q.params)
+        click.echo(f"{q.name}  {q.summary}" + (f"  [{params}]" if params else ""))
+
+
+@queries.command("show")
+@click.argument("name")
+@click.pass_context
+def queries_show(ctx: click.Context, name: str) -> None:
+    """Print a query's documentation and its SPARQL."""
+    from kgpub.queries import with_prefixes
+
+    project = _project(ctx.parent)  # type: ignore[arg-type]
+    q = project.get_query(name)
+    click.echo(f"{q.name}: {q.summary}")
+    if q.summary_sv:
+        click.echo(f"  ({q.summary_sv})")
+    click.echo("")
+    click.echo(q.description)
+    if q.description_sv:
+        click.echo("")
+        click.echo(q.description_sv)
+    if q.params:
+        click.echo("\nParameters:")
+        for p in q.params:
+            extra = "required" if p.required else f"default {p.default}"
+            if p.enum:
+                extra += f"; one of {', '.join(p.enum)}"
+            click.echo(f"  {p.name} ({p.type}, {extra}): {p.description}")
+    if q.example:
+        call = " ".join(f"--param {k}={v}" for k, v in q.example.items())
+        click.echo(f"\nExample: kgpub query {q.name} {call}")
+    if q.result:
+        click.echo(f"\nResult: {q.result}")
+    click.echo("\n" + with_prefixes(q.sparql, project.query_prefixes).rstrip())
+
+
+def _params(values: tuple[str, ...]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in values:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise QueryError(f"--param takes name=value, not {item!r}.")
+        out[name.strip()] = value
+    return out
+
+
+@cli.command()
+@click.argument("name", required=False)
+@click.option(
+    "--param", "params", multiple=True, metavar="NAME=VALUE", help="A parameter value (repeatable)."
+)
+@click.option("--file", "file", type=click.Path(path_type=Path), help="Run the SPARQL query in this file.")
+@click.option("--sparql", "text", help="Run this SPARQL query.")
+@click.option(
+    "--format",
+    "fmt",
+    default="table",
+    show_default=True,
+    type=click.Choice(["table", "md", "json", "xml", "csv", "tsv", "turtle", "ntriples", "jsonld", "rdfxml"]),
+)
+@click.option("--endpoint", metavar="URL", help="Run on this SPARQL endpoint instead of the local graph.")
+@click.option(
+    "--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for an endpoint."
+)
+@click.pass_context
+def query(
+    ctx: click.Context,
+    name: str | None,
+    params: tuple[str, ...],
+    file: Path | None,
+    text: str | None,
+    fmt: str,
+    endpoint: str | None,
+    timeout: float,
+) -> None:
+    """Run a canned query NAME (or --file/--sparql) on the local graph or an --endpoint."""
+    from kgpub.vocab import STANDARD_PREFIXES
+
+    project = _project(ctx)
+    if sum(x is not None for x in (name, file, text)) != 1:
+        raise QueryError(
+            "give exactly one of: a query NAME, --file FILE or --sparql TEXT.",
+            hint="'kgpub queries' lists the names.",
+        )
+    if name is not None:
+        result = project.query(name, _params(params), endpoint=endpoint, timeout=timeout)
+    else:
+        if params:
+            raise QueryError("--param works only with a canned query NAME.")
+        if file is not None:
+            from kgpub.load import read_text
+
+            text = read_text(file)
+        assert text is not None
+        result = project.sparql(text, endpoint=endpoint, timeout=timeout)
+    prefixes = {**STANDARD_PREFIXES, **_id_prefixes(result, project.config.id_base)}
+    click.echo(result.serialise(fmt, prefixes).decode("utf-8"), nl=False)
+
+
+def _id_prefixes(result: Any, id_base: str) -> dict[str, str]:
+    """Short prefixes (project:, organisation:, …) for the entity IRIs a result mentions."""
+    values = [t.value for row in result.rows for t in row if t is not None]
+    for triple in result.triples or []:
+        values += [triple.subject.value, triple.object.value]
+    kinds = {
+        v[len(id_base) :].split("/", 1)[0]
+        for v in values
+        if v.startswith(id_base) and "/" in v[len(id_base) :]
+    }
+    return {k: f"{id_base}{k}/" for k in sorted(kinds) if k.isidentifier()}
 
 
 def main() -> None:

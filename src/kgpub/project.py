@@ -11,13 +11,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kgpub.config import CONFIG_FILE, Config, load_config
-from kgpub.errors import InputError
+from kgpub.errors import InputError, QueryError
 from kgpub.load import Loaded, find_files, load_files
 
 if TYPE_CHECKING:
     from rdflib import Graph
 
     from kgpub.publish import BuildResult
+    from kgpub.queries import Query
+    from kgpub.sparql import LocalEngine, RemoteEngine, Result
     from kgpub.validate import Report
 
 
@@ -85,6 +87,83 @@ class Project:
     def shapes(self) -> Graph:
         """The SHACL shapes, parsed."""
         return load_files(self._files(self.shapes_dir, what="shapes"), track_subjects=False).graph
+
+    # -- queries -----------------------------------------------------------------------------
+    @cached_property
+    def queries(self) -> dict[str, Query]:
+        """The canned queries of ``queries/``, by name (a bad file is an error, never skipped)."""
+        from kgpub.queries import load_queries
+
+        return {q.name: q for q in load_queries(self.queries_dir)}
+
+    @cached_property
+    def query_prefixes(self) -> str:
+        """The shared PREFIX lines of ``queries/prefixes.rq``."""
+        from kgpub.queries import read_prefixes
+
+        return read_prefixes(self.queries_dir)
+
+    def get_query(self, name: str) -> Query:
+        try:
+            return self.queries[name]
+        except KeyError:
+            known = ", ".join(sorted(self.queries)) or "none"
+            raise QueryError(
+                f"there is no query named '{name}' (known: {known}).", hint="'kgpub queries' lists them."
+            ) from None
+
+    def engine(self, endpoint: str | None = None, timeout: float = 30.0) -> LocalEngine | RemoteEngine:
+        """Where queries run: a remote endpoint, or the local graph (the built dumps if fresh)."""
+        from kgpub.sparql import RemoteEngine
+
+        if endpoint:
+            return RemoteEngine(endpoint, timeout=timeout)
+        return self.local_engine
+
+    @cached_property
+    def local_engine(self) -> LocalEngine:
+        """The published graph and the ontology in one in-memory store."""
+        import pyoxigraph as ox
+
+        from kgpub.sparql import LocalEngine
+
+        dump = self.output_dir / f"{self.config.name}.nt"
+        ontology_dump = self.output_dir / "ontology.nt"
+        if dump.exists() and ontology_dump.exists() and dump.stat().st_mtime >= self._inputs_mtime():
+            store = ox.Store()
+            for path in (dump, ontology_dump):
+                store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
+            return LocalEngine(store)
+        from kgpub.enrich import materialise
+        from kgpub.serialise import ox_triples
+
+        graph = materialise(self.data.graph, self.ontology.graph) + self.ontology.graph
+        return LocalEngine.from_triples(ox_triples(graph))
+
+    def _inputs_mtime(self) -> float:
+        paths = [*self.ontology_dir.rglob("*.ttl"), *self.data_dir.rglob("*.ttl"), self.config_path]
+        return max((p.stat().st_mtime for p in paths if p.exists()), default=0.0)
+
+    def sparql(self, text: str, *, endpoint: str | None = None, timeout: float = 30.0) -> Result:
+        """Run an ad-hoc SPARQL query (the shared prefixes are added where the query uses them)."""
+        from kgpub.queries import with_prefixes
+
+        return self.engine(endpoint, timeout).run(with_prefixes(text, self.query_prefixes))
+
+    def query(
+        self,
+        name: str,
+        params: dict[str, str] | None = None,
+        *,
+        endpoint: str | None = None,
+        timeout: float = 30.0,
+    ) -> Result:
+        """Run a canned query with its parameters bound as typed RDF terms."""
+        from kgpub.queries import bind, declared_prefixes
+
+        query = self.get_query(name)
+        text = bind(query, dict(params or {}), declared_prefixes(self.query_prefixes))
+        return self.sparql(text, endpoint=endpoint, timeout=timeout)
 
     # -- stages ------------------------------------------------------------------------------
     def validate(self) -> Report:

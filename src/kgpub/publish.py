@@ -87,6 +87,12 @@ def build(project: Project, out: Path | None = None) -> BuildResult:
             f"the data does not conform to the shapes ({count} violations); nothing was published.", report
         )
 
+    from kgpub.queries import check_syntax, published_text
+
+    queries = project.queries
+    for query in queries.values():
+        check_syntax(query, project.query_prefixes)
+
     mark = time.perf_counter()
     ontology = project.ontology.graph
     enriched = materialise(project.data.graph, ontology)
@@ -110,6 +116,18 @@ def build(project: Project, out: Path | None = None) -> BuildResult:
         files.append("context.jsonld")
         (tmp / "validation.ttl").write_text(report.to_turtle(), encoding="utf-8")
         files.append("validation.ttl")
+        if queries:
+            (tmp / "queries").mkdir()
+            for query in queries.values():
+                (tmp / "queries" / f"{query.name}.rq").write_text(
+                    published_text(query, project.query_prefixes), encoding="utf-8"
+                )
+                files.append(f"queries/{query.name}.rq")
+            index = [q.as_dict() for q in queries.values()]
+            (tmp / "queries" / "index.json").write_text(
+                json.dumps(index, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+            )
+            files.append("queries/index.json")
         _sync(tmp)
         _swap(tmp, out)
     except OSError as exc:

@@ -50,6 +50,11 @@ def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise TypeError(f"cannot serialise {term!r}")
 
 
+def ox_triples(triples: Iterable[tuple[Node, Node, Node]]) -> list[ox.Triple]:
+    """rdflib triples as pyoxigraph triples, in the given order."""
+    return [ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in triples]  # type: ignore[arg-type]
+
+
 def _key(term: Node) -> tuple[int, str, str]:
     if isinstance(term, URIRef):
         return (0, str(term), "")
@@ -69,7 +74,7 @@ def sorted_triples(graph: Graph | Iterable[tuple[Node, Node, Node]]) -> list[tup
 
 def serialise(graph: Graph | Iterable[tuple[Node, Node, Node]], fmt: str, prefixes: dict[str, str]) -> bytes:
     """Turtle, N-Triples or RDF/XML, deterministic."""
-    triples = [ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in sorted_triples(graph)]  # type: ignore[arg-type]
+    triples = ox_triples(sorted_triples(graph))
     used = prefixes if fmt != "ntriples" else None
     if fmt == "ntriples":
         return ox.serialize(triples, format=_OX_FORMATS[fmt]) or b""
