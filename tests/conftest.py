@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -59,3 +59,61 @@ def kiruna_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for_port(port: int, timeout: float = 20.0) -> None:
+    import socket
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise RuntimeError(f"nothing listens on 127.0.0.1:{port} after {timeout} s")
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[list[Path]], str]]:
+    """Start real Oxigraph servers (the `oxigraph` package from PyPI) on 127.0.0.1, loaded with files.
+
+    Returns a function ``start(files) -> endpoint URL``; every server is stopped after the session.
+    """
+    import shutil
+    import subprocess
+    import sys
+
+    binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+    processes: list[subprocess.Popen[bytes]] = []
+
+    def start(files: list[Path]) -> str:
+        location = tmp_path_factory.mktemp("oxigraph")
+        if files:
+            subprocess.run(
+                [binary, "load", "--location", str(location), "--file", *map(str, files)],
+                check=True,
+                capture_output=True,
+            )
+        port = free_port()
+        proc = subprocess.Popen(
+            [binary, "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        processes.append(proc)
+        wait_for_port(port)
+        return f"http://127.0.0.1:{port}/query"
+
+    yield start
+    for proc in processes:
+        proc.terminate()
+        proc.wait(timeout=10)
