@@ -220,8 +220,6 @@ def query(
     timeout: float,
 ) -> None:
     """Run a canned query NAME (or --file/--sparql) on the local graph or an --endpoint."""
-    from kgpub.vocab import STANDARD_PREFIXES
-
     project = _project(ctx)
     if sum(x is not None for x in (name, file, text)) != 1:
         raise QueryError(
@@ -239,21 +237,7 @@ def query(
             text = read_text(file)
         assert text is not None
         result = project.sparql(text, endpoint=endpoint, timeout=timeout)
-    prefixes = {**STANDARD_PREFIXES, **_id_prefixes(result, project.config.id_base)}
-    click.echo(result.serialise(fmt, prefixes).decode("utf-8"), nl=False)
-
-
-def _id_prefixes(result: Any, id_base: str) -> dict[str, str]:
-    """Short prefixes (project:, organisation:, …) for the entity IRIs a result mentions."""
-    values = [t.value for row in result.rows for t in row if t is not None]
-    for triple in result.triples or []:
-        values += [triple.subject.value, triple.object.value]
-    kinds = {
-        v[len(id_base) :].split("/", 1)[0]
-        for v in values
-        if v.startswith(id_base) and "/" in v[len(id_base) :]
-    }
-    return {k: f"{id_base}{k}/" for k in sorted(kinds) if k.isidentifier()}
+    click.echo(result.serialise(fmt, project.prefixes).decode("utf-8"), nl=False)
 
 
 def main() -> None:

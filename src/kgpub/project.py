@@ -103,6 +103,16 @@ class Project:
 
         return read_prefixes(self.queries_dir)
 
+    @property
+    def prefixes(self) -> dict[str, str]:
+        """Prefixes for reading and writing: the standard ones, ``project:``, ``organisation:`` … under
+        the base, and those of ``queries/prefixes.rq``."""
+        from kgpub.queries import declared_prefixes
+        from kgpub.vocab import ID_KINDS, STANDARD_PREFIXES
+
+        ids = {kind: f"{self.config.id_base}{kind}/" for kind in ID_KINDS}
+        return {**STANDARD_PREFIXES, **ids, **declared_prefixes(self.query_prefixes)}
+
     def get_query(self, name: str) -> Query:
         try:
             return self.queries[name]
@@ -159,10 +169,10 @@ class Project:
         timeout: float = 30.0,
     ) -> Result:
         """Run a canned query with its parameters bound as typed RDF terms."""
-        from kgpub.queries import bind, declared_prefixes
+        from kgpub.queries import bind
 
         query = self.get_query(name)
-        text = bind(query, dict(params or {}), declared_prefixes(self.query_prefixes))
+        text = bind(query, dict(params or {}), self.prefixes)
         return self.sparql(text, endpoint=endpoint, timeout=timeout)
 
     # -- stages ------------------------------------------------------------------------------

@@ -391,7 +391,9 @@ def load_queries(folder: Path) -> list[Query]:
     """All queries of a folder, sorted by name (``prefixes.rq`` is the shared prefixes, not a query)."""
     if not folder.is_dir():
         return []
-    return [load_query(p) for p in sorted(folder.glob("*.rq"), key=lambda p: p.stem) if p.name != PREFIXES_FILE]
+    return [
+        load_query(p) for p in sorted(folder.glob("*.rq"), key=lambda p: p.stem) if p.name != PREFIXES_FILE
+    ]
 
 
 def check_syntax(query: Query, prefixes_text: str) -> None:

@@ -31,9 +31,13 @@ STANDARD_PREFIXES: dict[str, str] = {
     "wd": str(WD),
 }
 
+#: The kinds of entity IRIs, by convention ``{base}id/{kind}/{slug}``; each is also a prefix.
+ID_KINDS = ("collaboration", "concept", "organisation", "place", "plan", "process", "project")
+
 __all__ = [
     "DCTERMS",
     "FOAF",
+    "ID_KINDS",
     "KGPUB",
     "KGSH",
     "ONTOLOGY_IRI",
