@@ -4,6 +4,8 @@ Parameters are SPARQL variables (``?_year`` for the parameter ``year``) declared
 type. Their values are turned into RDF terms (pyoxigraph checks IRIs and language tags) and bound
 with a ``VALUES`` block inserted at the start of the query's ``WHERE`` group, never pasted into the
 text as the user typed them: a value that tries to break out is refused or stays a literal.
+Because the binding is at the top of the WHERE group, a query should use its parameters in the
+top-level group (a FILTER inside a nested group, a sub-SELECT or a SERVICE block does not see it).
 A bad header is an error naming the file and line, never silently ignored.
 """
 
@@ -281,14 +283,29 @@ def load_query(path: Path) -> Query:
         example={str(k): str(v) for k, v in example.items()},
         result=str(meta.get("result", "")).strip(),
     )
-    for p in params:
-        for value in (p.default, *p.enum):
-            if value is not None:
-                try:
-                    to_term(p, value)
-                except QueryError as exc:
-                    raise fail(f"parameter '{p.name}': {exc.message}", line_of("params")) from None
+    by_name = {p.name: p for p in params}
+    checks = [(p, v, "params") for p in params for v in (p.default, *p.enum) if v is not None]
+    checks += [(by_name[k], v, "example") for k, v in query.example.items()]
+    for p, value, key in checks:
+        if p.type == "iri" and _PREFIXED.match(value):
+            continue  # prefix:name, expanded with the project's prefixes when the query runs
+        try:
+            to_term(p, value)
+        except QueryError as exc:
+            raise fail(f"parameter '{p.name}': {exc.message}", line_of(key)) from None
+    if params and re.match(r"\s*CONSTRUCT\s+WHERE\b", _code_only(sparql[_prologue_end(sparql):]), re.I):
+        raise fail("a query in the short form 'CONSTRUCT WHERE { … }' cannot take parameters.", None,
+                   "Write the template: CONSTRUCT { … } WHERE { … }.")
     return query
+
+
+_PREFIXED = re.compile(r"^[A-Za-z][\w-]*:(?!//)[^\s<>\"{}|^`\\]+$")
+
+
+def _prologue_end(sparql: str) -> int:
+    code = _code_only(sparql)
+    match = re.match(r"\s*((PREFIX\s+[\w.-]*:\s*|BASE\s*)\s*)*", code, re.IGNORECASE)
+    return match.end() if match else 0
 
 
 def _param(raw: Any, index: int, fail: Any, line_of: Any) -> Param:
