@@ -240,6 +240,36 @@ def query(
     click.echo(result.serialise(fmt, project.prefixes).decode("utf-8"), nl=False)
 
 
+@cli.command()
+@click.option("--host", default=None, help="Address to listen on (default 127.0.0.1).")
+@click.option("--port", type=int, default=None, help="Port to listen on (default 8000).")
+@click.option("--timeout", type=float, default=None, help="Seconds a SPARQL query may run (default 10).")
+@click.option("--max-rows", type=int, default=None, help="Rows a result may have (default 10000).")
+@click.option("--workers", type=int, default=None, help="Query worker processes (default 2).")
+@click.pass_context
+def serve(
+    ctx: click.Context,
+    host: str | None,
+    port: int | None,
+    timeout: float | None,
+    max_rows: int | None,
+    workers: int | None,
+) -> None:
+    """Serve the graph: SPARQL endpoint, linked data, pages (builds first if dist/ is missing or stale)."""
+    from kgpub.serve import run, serve_settings
+
+    project = _project(ctx)
+    settings = serve_settings(
+        project.config.extra.get("serve"),
+        host=host,
+        port=port,
+        timeout=timeout,
+        max_rows=max_rows,
+        workers=workers,
+    )
+    run(project, settings, echo=click.echo)
+
+
 def main() -> None:
     """Console entry point."""
     cli(prog_name="kgpub")

@@ -293,9 +293,12 @@ def load_query(path: Path) -> Query:
             to_term(p, value)
         except QueryError as exc:
             raise fail(f"parameter '{p.name}': {exc.message}", line_of(key)) from None
-    if params and re.match(r"\s*CONSTRUCT\s+WHERE\b", _code_only(sparql[_prologue_end(sparql):]), re.I):
-        raise fail("a query in the short form 'CONSTRUCT WHERE { … }' cannot take parameters.", None,
-                   "Write the template: CONSTRUCT { … } WHERE { … }.")
+    if params and re.match(r"\s*CONSTRUCT\s+WHERE\b", _code_only(sparql[_prologue_end(sparql) :]), re.I):
+        raise fail(
+            "a query in the short form 'CONSTRUCT WHERE { … }' cannot take parameters.",
+            None,
+            "Write the template: CONSTRUCT { … } WHERE { … }.",
+        )
     return query
 
 

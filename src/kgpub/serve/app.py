@@ -1,0 +1,619 @@
+"""The web application: SPARQL endpoint, linked data, pages, dumps and the canned-query API.
+
+IRIs minted under the configured base (``https://data.kiruna.se/``) are served from this server's
+root, so ``https://data.kiruna.se/id/project/co-kiruna`` is ``/id/project/co-kiruna`` here, whatever
+address the server listens on. Entity IRIs are answered by content negotiation on the IRI itself
+(``200`` with ``Vary: Accept``), not by 303 redirects: one round trip, and the same URL works in a
+browser and in an RDF client. A suffix (``.ttl``, ``.jsonld``, ``.nt``, ``.rdf``, ``.html``) or
+``?format=`` picks a representation explicitly.
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import urllib.parse
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import anyio
+import pyoxigraph as ox
+from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from kgpub.project import Project
+from kgpub.serve import negotiate
+from kgpub.serve.describe import Description, describe_query
+from kgpub.serve.guard import Refused, check, is_update
+from kgpub.serve.pool import Dump, PoolBusy, QueryPool, QueryTimeout
+from kgpub.serve.settings import ServeSettings
+from kgpub.serve.texts import TEXTS
+from kgpub.vocab import ONTOLOGY_IRI
+
+for _media, _suffix in (
+    ("text/turtle", ".ttl"),
+    ("application/n-triples", ".nt"),
+    ("application/rdf+xml", ".rdf"),
+    ("application/ld+json", ".jsonld"),
+    ("application/sparql-query", ".rq"),
+):
+    mimetypes.add_type(_media, _suffix)
+
+ONTOLOGY_PATH = "/def"
+SD = "http://www.w3.org/ns/sparql-service-description#"
+LIST_KINDS = {
+    "projects": ("http://schema.org/Project", "projects"),
+    "organisations": ("http://schema.org/Organization", "organisations"),
+    "places": ("http://schema.org/Place", "places"),
+}
+RDF_OFFERS = ["text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml"]
+PAGE_SIZE = 50
+
+
+@dataclass
+class Site:
+    """Everything the handlers share; made once at start-up."""
+
+    project: Project
+    settings: ServeSettings
+    dist: Path
+    store: ox.Store
+    pool: QueryPool
+    templates: Environment
+    data_graph: str
+    ontology_graph: str
+
+    @property
+    def base(self) -> str:
+        return self.project.config.base
+
+    def local(self, iri: str) -> str | None:
+        """The path on this server for an IRI it serves, else None."""
+        if iri.startswith(self.base):
+            return "/" + iri[len(self.base) :]
+        if iri == ONTOLOGY_IRI or iri.startswith(ONTOLOGY_IRI + "#"):
+            return ONTOLOGY_PATH + iri[len(ONTOLOGY_IRI) :]
+        return None
+
+    def iri_of(self, path: str) -> str:
+        return self.base + path.lstrip("/")
+
+    def query(self, sparql: str) -> Any:
+        """A trusted, internal query on the in-process store (pages, lists, counts)."""
+        return self.store.query(sparql, use_default_graph_as_union=True)
+
+
+def open_site(project: Project, settings: ServeSettings, dist: Path | None = None) -> Site:
+    """Build if needed, load the published graph, start the query workers."""
+    dist = dist or project.output_dir
+    dump = dist / f"{project.config.name}.nt"
+    ontology_dump = dist / "ontology.nt"
+    if not dump.exists() or not ontology_dump.exists() or dump.stat().st_mtime < project._inputs_mtime():
+        project.build(dist)
+    data_graph = f"{project.config.base}graph/{project.config.name}"
+    ontology_graph = f"{project.config.base}graph/ontology"
+    dumps = [Dump(str(dump), data_graph), Dump(str(ontology_dump), ontology_graph)]
+    store = ox.Store()
+    for d in dumps:
+        store.bulk_load(path=d.path, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(d.graph))
+    pool = QueryPool(dumps, size=settings.workers, timeout=settings.timeout)
+    env = Environment(
+        loader=PackageLoader("kgpub.serve", "templates"), autoescape=select_autoescape(["html"])
+    )
+    return Site(project, settings, dist, store, pool, env, data_graph, ontology_graph)
+
+
+# -- helpers ------------------------------------------------------------------------------------
+
+
+def page_lang(request: Request) -> str:
+    lang = request.query_params.get("lang")
+    if lang in ("sv", "en"):
+        return lang
+    return negotiate.language(request.headers.get("accept-language"), ["sv", "en"])
+
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+}
+
+
+def html(site: Site, request: Request, template: str, status: int = 200, **context: Any) -> Response:
+    lang = context.pop("lang", None) or page_lang(request)
+    body = site.templates.get_template(template).render(
+        t=TEXTS[lang],
+        lang=lang,
+        other="en" if lang == "sv" else "sv",
+        path=request.url.path,
+        project=site.project,
+        site=site,
+        **context,
+    )
+    headers = {**SECURITY_HEADERS, "Vary": "Accept, Accept-Language", "Content-Language": lang}
+    return Response(body, status_code=status, media_type="text/html; charset=utf-8", headers=headers)
+
+
+def problem(request: Request, status: int, message: str, site: Site | None = None) -> Response:
+    """An error: a short page for browsers, plain text for everyone else; never a stack trace."""
+    accept = request.headers.get("accept", "")
+    if site is not None and "text/html" in accept:
+        return html(site, request, "error.html", status=status, message=message, status_code=status)
+    return PlainTextResponse(
+        message + "\n", status_code=status, headers={"X-Content-Type-Options": "nosniff"}
+    )
+
+
+def format_override(request: Request, path: str) -> tuple[str, str | None]:
+    """A representation forced by ``?format=`` or a file suffix; returns (path without suffix, format)."""
+    fmt = request.query_params.get("format")
+    if fmt:
+        return path, negotiate.FORMAT_ALIASES.get(fmt.lower(), "unknown")
+    stem, dot, suffix = path.rpartition(".")
+    if dot and "/" not in suffix and suffix.lower() in negotiate.FORMAT_ALIASES:
+        return stem, negotiate.FORMAT_ALIASES[suffix.lower()]
+    return path, None
+
+
+def rdf_body(site: Site, triples: list[ox.Triple], fmt: str) -> bytes:
+    if fmt == "jsonld":
+        from kgpub.publish import output_prefixes  # noqa: F401 - same prefixes as the dumps
+        from kgpub.serialise import JsonLdWriter
+
+        context = json.loads((site.dist / "context.jsonld").read_text(encoding="utf-8"))
+        writer = JsonLdWriter(context)
+        graph = [(_rdflib(t.subject), _rdflib(t.predicate), _rdflib(t.object)) for t in triples]
+        return writer.write(graph, context["@context"])
+    out_format = {
+        "turtle": ox.RdfFormat.TURTLE,
+        "ntriples": ox.RdfFormat.N_TRIPLES,
+        "rdfxml": ox.RdfFormat.RDF_XML,
+    }[fmt]
+    if fmt == "ntriples":
+        return ox.serialize(triples, format=out_format) or b""
+    return ox.serialize(triples, format=out_format, prefixes=site.project.prefixes) or b""
+
+
+def _rdflib(term: Any) -> Any:
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    if term.datatype.value == "http://www.w3.org/2001/XMLSchema#string":
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+def rdf_response(site: Site, triples: list[ox.Triple], fmt: str) -> Response:
+    return Response(
+        rdf_body(site, triples, fmt), media_type=negotiate.MEDIA_OF[fmt], headers={"Vary": "Accept"}
+    )
+
+
+def pick(request: Request, forced: str | None, offers_html: bool = True) -> str | None:
+    """The representation to send: forced, else by Accept (HTML first for browsers)."""
+    if forced:
+        return forced
+    offers = (["text/html"] if offers_html else []) + RDF_OFFERS
+    media = negotiate.best(request.headers.get("accept"), offers, default=offers[0])
+    if media is None:
+        return None
+    return "html" if media == "text/html" else negotiate.RDF_TYPES[media]
+
+
+# -- handlers -----------------------------------------------------------------------------------
+
+
+async def home(request: Request) -> Response:
+    site: Site = request.app.state.site
+    counts = {}
+    for kind, (cls, _) in LIST_KINDS.items():
+        answer = site.query(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a <{cls}> }}")
+        counts[kind] = int(next(iter(answer))["n"].value)
+    triples = int(
+        next(
+            iter(site.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{site.data_graph}> {{ ?s ?p ?o }} }}"))
+        )["n"].value
+    )
+    dumps = sorted(p.name for p in site.dist.iterdir() if p.is_file())
+    queries = list(site.project.queries.values())
+    return html(site, request, "home.html", counts=counts, triples=triples, dumps=dumps, queries=queries)
+
+
+async def list_page(request: Request) -> Response:
+    site: Site = request.app.state.site
+    kind = request.path_params["kind"]
+    if kind not in LIST_KINDS:
+        return problem(request, 404, "Not found.", site)
+    lang = page_lang(request)
+    cls = LIST_KINDS[kind][0]
+    try:
+        page = max(1, int(request.query_params.get("page", "1")))
+    except ValueError:
+        page = 1
+    rows = site.query(
+        f"""SELECT ?s (SAMPLE(?l) AS ?label) WHERE {{ ?s a <{cls}> .
+            OPTIONAL {{ ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l FILTER(LANG(?l) = "{lang}") }} }}
+            GROUP BY ?s ORDER BY LCASE(STR(SAMPLE(?l))) ?s LIMIT {PAGE_SIZE + 1} OFFSET {(page - 1) * PAGE_SIZE}"""
+    )
+    items = [(r["s"].value, r["label"].value if r["label"] else r["s"].value) for r in rows]
+    more = len(items) > PAGE_SIZE
+    return html(
+        site, request, "list.html", kind=kind, items=items[:PAGE_SIZE], page=page, more=more, lang=lang
+    )
+
+
+async def entity(request: Request) -> Response:
+    site: Site = request.app.state.site
+    raw_path = "/id/" + request.path_params["path"]
+    path, forced = format_override(request, raw_path)
+    if forced == "unknown":
+        return problem(request, 400, "Unknown format; use html, ttl, jsonld, nt or rdf.", site)
+    iri = site.iri_of(path)
+    try:
+        ox.NamedNode(iri)
+    except ValueError:
+        return problem(request, 404, "Not found.", site)
+    fmt = pick(request, forced)
+    if fmt is None:
+        return problem(
+            request, 406, "None of the media types in Accept can be served; try text/html or text/turtle."
+        )
+    description = Description(iri, list(site.query(describe_query(iri))))
+    if not description.exists:
+        return problem(request, 404, f"Nothing is known about {iri}.", site)
+    if fmt == "html":
+        return entity_page(site, request, description)
+    return rdf_response(site, description.own_triples(), fmt)
+
+
+def entity_page(site: Site, request: Request, d: Description) -> Response:
+    from kgpub.serve.pages import entity_view
+
+    lang = page_lang(request)
+    view = entity_view(site, d, lang)
+    jsonld = json.dumps(d.schema_jsonld(), ensure_ascii=False, indent=1).replace("</", "<\\/")
+    return html(site, request, "entity.html", view=view, jsonld=jsonld, lang=lang)
+
+
+async def ontology(request: Request) -> Response:
+    site: Site = request.app.state.site
+    path, forced = format_override(request, request.url.path)
+    if forced == "unknown" or path != ONTOLOGY_PATH:
+        return problem(request, 404, "Not found.", site)
+    fmt = pick(request, forced)
+    if fmt is None:
+        return problem(request, 406, "None of the media types in Accept can be served.")
+    if fmt != "html":
+        triples = [
+            q.triple
+            for q in site.store.quads_for_pattern(None, None, None, ox.NamedNode(site.ontology_graph))
+        ]
+        return rdf_response(site, sorted(triples, key=str), fmt)
+    from kgpub.serve.pages import ontology_view
+
+    return html(site, request, "ontology.html", view=ontology_view(site, page_lang(request)))
+
+
+async def queries_page(request: Request) -> Response:
+    site: Site = request.app.state.site
+    return html(site, request, "queries.html", queries=list(site.project.queries.values()))
+
+
+async def query_page(request: Request) -> Response:
+    site: Site = request.app.state.site
+    name = request.path_params["name"]
+    if name.endswith(".rq"):
+        query = site.project.queries.get(name[:-3])
+        if query is None:
+            return problem(request, 404, "Not found.", site)
+        path = site.dist / "queries" / f"{query.name}.rq"
+        return Response(path.read_bytes(), media_type="application/sparql-query; charset=utf-8")
+    query = site.project.queries.get(name)
+    if query is None:
+        return problem(request, 404, f"There is no query named {name!r}.", site)
+    from kgpub.queries import bind, with_prefixes
+
+    values = {p.name: request.query_params.get(p.name, p.default or "") for p in query.params}
+    sparql = with_prefixes(query.sparql, site.project.query_prefixes)
+    result = error = None
+    if "run" in request.query_params:
+        try:
+            bound = with_prefixes(
+                bind(query, {k: v for k, v in values.items() if v != ""}, site.project.prefixes),
+                site.project.query_prefixes,
+            )
+            result = await anyio.to_thread.run_sync(lambda: site.project.local_engine.run(bound))
+        except Exception as exc:  # KgpubError from bad parameters
+            error = str(getattr(exc, "message", exc))
+    return html(
+        site, request, "query.html", query=query, values=values, sparql=sparql, result=result, error=error
+    )
+
+
+async def sparql_page_or_description(request: Request, site: Site) -> Response:
+    accept = request.headers.get("accept")
+    offers = ["text/html", *RDF_OFFERS]
+    forced = negotiate.FORMAT_ALIASES.get((request.query_params.get("format") or "").lower())
+    media = forced or negotiate.best(accept, offers, default="text/turtle")
+    if media is None:
+        return problem(request, 406, "None of the media types in Accept can be served.")
+    fmt = media if forced else ("html" if media == "text/html" else negotiate.RDF_TYPES[media])
+    if fmt == "html":
+        from kgpub.serve.pages import query_examples
+
+        return html(
+            site, request, "sparql.html", examples=query_examples(site), prefixes=site.project.query_prefixes
+        )
+    if fmt not in negotiate.RDF_TYPES.values():
+        return problem(
+            request, 406, "The service description is RDF; ask for Turtle, JSON-LD, N-Triples or RDF/XML."
+        )
+    return rdf_response(site, service_description(site, str(request.url.replace(query=""))), fmt)
+
+
+def service_description(site: Site, endpoint: str) -> list[ox.Triple]:
+    """A SPARQL 1.1 Service Description of this endpoint and the dataset it serves."""
+    sd = lambda local: ox.NamedNode(SD + local)  # noqa: E731
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    service = ox.NamedNode(endpoint)
+    dataset = ox.NamedNode(site.base + "id/dataset/" + site.project.config.name)
+    default = ox.BlankNode("default")
+    triples = [
+        ox.Triple(service, rdf_type, sd("Service")),
+        ox.Triple(service, sd("endpoint"), service),
+        ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
+        ox.Triple(service, sd("feature"), sd("UnionDefaultGraph")),
+        ox.Triple(service, sd("defaultDataset"), default),
+        ox.Triple(default, rdf_type, sd("Dataset")),
+        ox.Triple(default, sd("defaultGraph"), ox.BlankNode("union")),
+        ox.Triple(ox.BlankNode("union"), rdf_type, sd("Graph")),
+        ox.Triple(default, ox.NamedNode("http://rdfs.org/ns/void#inDataset"), dataset),
+    ]
+    for graph in (site.data_graph, site.ontology_graph):
+        node = ox.BlankNode("g" + str(abs(hash(graph)) % 10_000))
+        triples += [
+            ox.Triple(default, sd("namedGraph"), node),
+            ox.Triple(node, rdf_type, sd("NamedGraph")),
+            ox.Triple(node, sd("name"), ox.NamedNode(graph)),
+        ]
+    for fmt in (
+        "SPARQL_Results_JSON",
+        "SPARQL_Results_XML",
+        "SPARQL_Results_CSV",
+        "SPARQL_Results_TSV",
+        "Turtle",
+        "N-Triples",
+        "RDF_XML",
+        "JSON-LD",
+    ):
+        triples.append(
+            ox.Triple(service, sd("resultFormat"), ox.NamedNode(f"http://www.w3.org/ns/formats/{fmt}"))
+        )
+    return triples
+
+
+async def sparql(request: Request) -> Response:
+    """The SPARQL 1.1 Protocol (query operation only)."""
+    site: Site = request.app.state.site
+    if request.method not in ("GET", "POST"):
+        return problem(request, 405, "Use GET or POST.")
+    params = list(request.query_params.multi_items())
+    body_query: str | None = None
+    if request.method == "POST":
+        media = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+        if media == "application/x-www-form-urlencoded":
+            raw = await request.body()
+            try:
+                params += urllib.parse.parse_qsl(
+                    raw.decode("utf-8"), keep_blank_values=True, strict_parsing=False, errors="strict"
+                )
+            except UnicodeDecodeError:
+                return problem(request, 400, "The form body is not valid UTF-8.")
+        elif media == "application/sparql-query":
+            try:
+                body_query = (await request.body()).decode("utf-8")
+            except UnicodeDecodeError:
+                return problem(request, 400, "The query is not valid UTF-8.")
+        elif media == "application/sparql-update":
+            return problem(request, 403, "This endpoint is read-only: SPARQL Update is not accepted.")
+        else:
+            return problem(
+                request,
+                415,
+                "POST a query as application/sparql-query or as a form (application/x-www-form-urlencoded).",
+            )
+    names = [k for k, _ in params]
+    if "update" in names:
+        return problem(request, 403, "This endpoint is read-only: SPARQL Update is not accepted.")
+    queries = [v for k, v in params if k == "query"]
+    if body_query is not None:
+        if queries:
+            return problem(request, 400, "Give the query either in the body or as a parameter, not both.")
+        queries = [body_query]
+    if not queries:
+        if request.method == "GET":
+            return await sparql_page_or_description(request, site)
+        return problem(request, 400, "No query was given.")
+    if len(queries) > 1:
+        return problem(request, 400, "Give exactly one query.")
+    query = queries[0]
+    if is_update(query):
+        return problem(request, 403, "This endpoint is read-only: SPARQL Update is not accepted.")
+    try:
+        check(query, max_length=site.settings.max_query_length, allow=site.settings.service_allow)
+    except Refused as refused:
+        return problem(request, refused.status, refused.message)
+    from kgpub.queries import query_form
+
+    form = query_form(query)
+    graph_form = form in ("CONSTRUCT", "DESCRIBE")
+    forced = negotiate.FORMAT_ALIASES.get((dict(params).get("format") or "").lower())
+    accept = request.headers.get("accept")
+    if graph_form:
+        media = None if forced else negotiate.best(accept, RDF_OFFERS, default="text/turtle")
+        fmt = (
+            forced
+            if forced in negotiate.RDF_TYPES.values()
+            else (negotiate.RDF_TYPES[media] if media else None)
+        )
+    else:
+        offers = list(negotiate.RESULT_TYPES)
+        media = None if forced else negotiate.best(accept, offers, default="application/sparql-results+json")
+        fmt = (
+            forced
+            if forced in ("json", "xml", "csv", "tsv")
+            else (negotiate.RESULT_TYPES[media] if media else None)
+        )
+    if fmt is None:
+        return problem(request, 406, "None of the media types in Accept fits this query's results.")
+    options = {
+        "default_graphs": [v for k, v in params if k == "default-graph-uri"],
+        "named_graphs": [v for k, v in params if k == "named-graph-uri"],
+        "max_rows": site.settings.max_rows,
+        "result_format": fmt if not graph_form else "json",
+        "graph_format": fmt if graph_form else "turtle",
+        "prefixes": site.project.prefixes,
+    }
+    try:
+        for iri in options["default_graphs"] + options["named_graphs"]:
+            ox.NamedNode(iri)
+    except ValueError:
+        return problem(request, 400, "default-graph-uri and named-graph-uri must be IRIs.")
+    try:
+        answer = await anyio.to_thread.run_sync(lambda: site.pool.run(query, options))
+    except QueryTimeout:
+        return problem(
+            request,
+            503,
+            f"The query was stopped after {site.settings.timeout:g} s, "
+            "this endpoint's time limit. Narrow it down or add a LIMIT.",
+        )
+    except PoolBusy:
+        return problem(request, 503, "The endpoint is busy; try again in a moment.")
+    if answer.status == "syntax":
+        return problem(request, 400, f"Syntax error in the query: {answer.message}")
+    if answer.status != "ok":
+        message = answer.message
+        if "SERVICE" in query.upper():
+            return problem(request, 502, f"A SERVICE call failed: {message[:300]}")
+        return problem(request, 500, "The query could not be evaluated.")
+    headers = {"Vary": "Accept"}
+    if answer.truncated:
+        headers["X-Kgpub-Truncated"] = str(site.settings.max_rows)
+        headers["Link"] = '<https://w3id.org/kgpub/doc#limits>; rel="describedby"'
+    return Response(answer.body, media_type=negotiate.MEDIA_OF[fmt], headers=headers)
+
+
+async def api_queries(request: Request) -> Response:
+    site: Site = request.app.state.site
+    return JSONResponse([q.as_dict() for q in site.project.queries.values()])
+
+
+async def api_query(request: Request) -> Response:
+    site: Site = request.app.state.site
+    name = request.path_params["name"]
+    if name not in site.project.queries:
+        return JSONResponse({"error": f"There is no query named {name!r}."}, status_code=404)
+    values = {k: v for k, v in request.query_params.items() if k != "format"}
+    from kgpub.errors import KgpubError
+
+    try:
+        result = await anyio.to_thread.run_sync(lambda: site.project.query(name, values))
+    except KgpubError as exc:
+        return JSONResponse({"error": exc.message}, status_code=400)
+    if result.kind == "graph":
+        return Response(result.serialise("jsonld"), media_type="application/ld+json")
+    if result.kind == "ask":
+        return JSONResponse({"boolean": result.boolean})
+    return JSONResponse({"variables": result.variables, "rows": result.dicts()})
+
+
+async def openapi(request: Request) -> Response:
+    from kgpub.serve.pages import openapi_document
+
+    site: Site = request.app.state.site
+    return JSONResponse(openapi_document(site, str(request.base_url).rstrip("/")))
+
+
+class SecurityHeaders:
+    """nosniff on every response (HTML pages add their own policy)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                if not any(k.lower() == b"x-content-type-options" for k, _ in headers):
+                    headers.append((b"x-content-type-options", b"nosniff"))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def create_app(site: Site) -> Starlette:
+    static = resources.files("kgpub.serve") / "static"
+    routes = [
+        Route("/", home),
+        Route("/sparql", sparql, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
+        Route("/id/{path:path}", entity),
+        Route(ONTOLOGY_PATH, ontology),
+        Route(ONTOLOGY_PATH + ".{ext}", ontology),
+        Route("/queries", queries_page),
+        Route("/queries/{name}", query_page),
+        Route("/api/queries", api_queries),
+        Route("/api/queries/{name}", api_query),
+        Route("/api/openapi.json", openapi),
+        Route("/catalog", lambda r: RedirectResponse("/dumps/", status_code=302)),
+        Route("/{kind}", list_page),
+        Mount("/dumps", app=StaticFiles(directory=str(site.dist)), name="dumps"),
+        Mount("/static", app=StaticFiles(directory=str(static)), name="static"),
+    ]
+    middleware = [Middleware(SecurityHeaders), Middleware(GZipMiddleware, minimum_size=500)]
+    if site.settings.cors:
+        middleware.insert(
+            0,
+            Middleware(
+                CORSMiddleware,
+                allow_origins=["*"],
+                allow_methods=["GET", "POST"],
+                allow_headers=["Accept", "Content-Type"],
+                max_age=3600,
+            ),
+        )
+
+    async def not_found(request: Request, exc: Exception) -> Response:
+        return problem(request, 404, "Not found.", site)
+
+    async def server_error(request: Request, exc: Exception) -> Response:
+        return problem(request, 500, "Internal error.")
+
+    app = Starlette(
+        routes=routes, middleware=middleware, exception_handlers={404: not_found, 500: server_error}
+    )
+    app.state.site = site
+    return app

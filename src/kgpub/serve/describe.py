@@ -1,0 +1,112 @@
+"""What a page or an RDF representation says about one resource: one CONSTRUCT, then plain Python.
+
+The CONSTRUCT brings the resource's outgoing and incoming statements and the labels of everything
+they mention (subjects, predicates, objects, types), so a page shows names, never bare IRIs.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyoxigraph as ox
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+SCHEMA = "http://schema.org/"
+
+DESCRIBE = """
+CONSTRUCT { ?e ?p ?o . ?s ?q ?e . ?x <http://www.w3.org/2000/01/rdf-schema#label> ?l }
+WHERE {
+  VALUES ?e { %s }
+  { ?e ?p ?o }
+  UNION { ?s ?q ?e }
+  UNION {
+    { ?e ?x ?any } UNION { ?e ?any ?x } UNION { ?any ?x ?e } UNION { ?x ?any ?e }
+    ?x <http://www.w3.org/2000/01/rdf-schema#label> ?l
+  }
+}
+"""
+
+
+def describe_query(iri: str) -> str:
+    return DESCRIBE % str(ox.NamedNode(iri))
+
+
+@dataclass
+class Description:
+    """The triples about one resource, with label look-ups."""
+
+    iri: str
+    triples: list[ox.Triple]
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for t in self.triples:
+            if t.predicate.value == RDFS_LABEL and isinstance(t.object, ox.Literal):
+                self.labels.setdefault(t.subject.value, {})[t.object.language or ""] = t.object.value
+
+    @property
+    def exists(self) -> bool:
+        return any(t.subject.value == self.iri or t.object.value == self.iri for t in self.triples)
+
+    def label(self, iri: str, lang: str) -> str | None:
+        names = self.labels.get(iri, {})
+        return (
+            names.get(lang)
+            or names.get("en")
+            or names.get("sv")
+            or names.get("")
+            or next(iter(names.values()), None)
+        )
+
+    def outgoing(self) -> dict[str, list[ox.NamedNode | ox.BlankNode | ox.Literal]]:
+        out: dict[str, list[Any]] = defaultdict(list)
+        for t in self.triples:
+            if t.subject.value == self.iri and not (
+                t.predicate.value == RDFS_LABEL and t.object.value == self.iri
+            ):
+                out[t.predicate.value].append(t.object)
+        return out
+
+    def incoming(self) -> list[tuple[str, str]]:
+        return sorted(
+            {
+                (t.subject.value, t.predicate.value)
+                for t in self.triples
+                if t.object.value == self.iri
+                and isinstance(t.subject, ox.NamedNode)
+                and t.subject.value != self.iri
+            }
+        )
+
+    def own_triples(self) -> list[ox.Triple]:
+        """The triples of the resource's RDF representation: everything fetched (labels included)."""
+        return sorted(self.triples, key=lambda t: (t.subject.value != self.iri, str(t)))
+
+    def schema_jsonld(self) -> dict[str, Any]:
+        """A schema.org JSON-LD object of the resource, for embedding in its page."""
+        node: dict[str, Any] = {"@context": "https://schema.org", "@id": self.iri}
+        types = sorted(
+            o.value[len(SCHEMA) :]
+            for t in self.triples
+            for o in [t.object]
+            if t.subject.value == self.iri and t.predicate.value == RDF_TYPE and o.value.startswith(SCHEMA)
+        )
+        if types:
+            node["@type"] = types if len(types) > 1 else types[0]
+        grouped: dict[str, list[Any]] = defaultdict(list)
+        for t in self.triples:
+            if t.subject.value != self.iri or not t.predicate.value.startswith(SCHEMA):
+                continue
+            key = t.predicate.value[len(SCHEMA) :]
+            o = t.object
+            if isinstance(o, ox.Literal):
+                grouped[key].append({"@value": o.value, "@language": o.language} if o.language else o.value)
+            else:
+                grouped[key].append({"@id": o.value})
+        for key in sorted(grouped):
+            values = grouped[key]
+            node[key] = values[0] if len(values) == 1 else values
+        return node
