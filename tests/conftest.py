@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
+from typing import Any
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -117,3 +119,44 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callab
     for proc in processes:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@dataclass
+class LiveServer:
+    """A running kgpub server: its base URL and its site (settings, project, dist)."""
+
+    url: str
+    site: Any
+
+
+def start_server(project: Project, dist: Path, **settings: Any) -> tuple[LiveServer, Callable[[], None]]:
+    """Start kgpub's app with uvicorn on 127.0.0.1 in a thread; returns the server and a stop function."""
+    import threading
+
+    import uvicorn
+
+    from kgpub.serve.app import create_app, open_site
+    from kgpub.serve.settings import serve_settings
+
+    port = free_port()
+    site = open_site(project, serve_settings(None, port=port, **settings), dist)
+    app = create_app(site)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    wait_for_port(port)
+
+    def stop() -> None:
+        server.should_exit = True
+        thread.join(timeout=10)
+        site.pool.close()
+
+    return LiveServer(f"http://127.0.0.1:{port}", site), stop
+
+
+@pytest.fixture(scope="session")
+def live_server(kiruna_build: BuildResult) -> Iterator[LiveServer]:
+    """kgpub serving the Kiruna build on 127.0.0.1 (time limit 3 s, result cap 50 rows for the tests)."""
+    server, stop = start_server(Project(REPO), kiruna_build.out, timeout=3.0, max_rows=50, workers=2)
+    yield server
+    stop()

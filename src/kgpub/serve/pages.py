@@ -21,8 +21,28 @@ START, END = SCHEMA + "startDate", SCHEMA + "endDate"
 HIDDEN = {RDFS_LABEL, DESCRIPTION, SAME_AS, SOURCE, START, END, RDF_TYPE}
 
 
-def link(site: Site, iri: str) -> str:
-    return site.local(iri) or iri
+def link(site: Site, iri: str, lang: str | None = None) -> str:
+    """Where a link to ``iri`` goes: this server's page for it (in ``lang``), else the IRI itself."""
+    local = site.local(iri)
+    if local is None:
+        return iri
+    if lang:
+        path, hash_, fragment = local.partition("#")
+        return f"{path}?lang={lang}{hash_}{fragment}"
+    return local
+
+
+def property_label(site: Site, d: Description, iri: str, lang: str) -> str:
+    """A property's name: the ontology's label, else kgpub's own table, else its prefixed name."""
+    from kgpub.serve.texts import PROPERTY_LABELS
+
+    label = d.label(iri, lang) or PROPERTY_LABELS.get(iri, {}).get(lang)
+    if label:
+        return label
+    for prefix, ns in site.project.prefixes.items():
+        if iri.startswith(ns):
+            return f"{prefix}:{iri[len(ns) :]}"
+    return iri
 
 
 def value_view(site: Site, d: Description, term: Any, lang: str) -> dict[str, Any]:
@@ -39,21 +59,37 @@ def value_view(site: Site, d: Description, term: Any, lang: str) -> dict[str, An
     }
 
 
-def _inferred_predicates(site: Site) -> set[str]:
-    """Predicates that the build adds from alignments: super-properties of the ontology's terms."""
-    cached = getattr(site, "_inferred", None)
+def _super_properties(site: Site) -> dict[str, set[str]]:
+    """Each property's super-properties under the ontology's alignments (what the build materialised)."""
+    cached: dict[str, set[str]] | None = getattr(site, "_supers", None)
     if cached is None:
-        rows = site.query("""SELECT DISTINCT ?super WHERE {
-            ?p <http://www.w3.org/2000/01/rdf-schema#subPropertyOf> ?super }""")
-        cached = {r["super"].value for r in rows}
-        site._inferred = cached  # type: ignore[attr-defined]
+        from rdflib.namespace import RDFS
+
+        from kgpub.enrich import closure
+
+        cached = {
+            str(k): {str(v) for v in vs}
+            for k, vs in closure(site.project.ontology.graph, RDFS.subPropertyOf).items()
+        }
+        site._supers = cached  # type: ignore[attr-defined]
     return cached
+
+
+def implied(out: dict[str, list[Any]], supers: dict[str, set[str]]) -> set[tuple[str, str]]:
+    """(property, value) pairs that only repeat a more specific statement (schema:funder for coFinancedBy)."""
+    found = set()
+    for prop, values in out.items():
+        for parent in supers.get(prop, ()):
+            for value in values:
+                found.add((parent, str(value)))
+    return found
 
 
 def entity_view(site: Site, d: Description, lang: str) -> dict[str, Any]:
     """What the entity page shows: names, description, period, the facts, links, incoming links."""
     out = d.outgoing()
-    inferred = _inferred_predicates(site)
+    supers = _super_properties(site)
+    hidden = implied(out, supers)
 
     def pick(prop: str) -> str | None:
         values = [o for o in out.get(prop, []) if isinstance(o, ox.Literal)]
@@ -65,29 +101,33 @@ def entity_view(site: Site, d: Description, lang: str) -> dict[str, Any]:
 
     types = [o.value for o in out.get(RDF_TYPE, []) if o.value.startswith(KGPUB)]
     facts = []
-    for prop in sorted(out, key=lambda p: (d.label(p, lang) or p).lower()):
-        if prop in HIDDEN or prop in inferred:
+    for prop in sorted(out, key=lambda p: property_label(site, d, p, lang).lower()):
+        if prop in HIDDEN:
             continue
-        values = [value_view(site, d, o, lang) for o in out[prop]]
+        kept = [o for o in out[prop] if (prop, str(o)) not in hidden]
+        if not kept:
+            continue
+        values = [value_view(site, d, o, lang) for o in kept]
         values = [v for v in values if not v.get("lang") or v["lang"] == lang] or values
         facts.append(
             {
-                "label": d.label(prop, lang) or prop,
+                "label": property_label(site, d, prop, lang),
                 "iri": prop,
                 "values": sorted(values, key=lambda v: v["text"]),
             }
         )
+    incoming_pairs = d.incoming()
     incoming = [
-        {"subject": value_view(site, d, ox.NamedNode(s), lang), "label": d.label(p, lang) or p}
-        for s, p in d.incoming()
-        if p not in inferred
+        {"subject": value_view(site, d, ox.NamedNode(s), lang), "label": property_label(site, d, p, lang)}
+        for s, p in incoming_pairs
+        if not any(p in supers.get(q, ()) for s2, q in incoming_pairs if s2 == s)
     ]
     return {
         "iri": d.iri,
         "name": d.label(d.iri, lang) or d.iri,
         "names": d.labels.get(d.iri, {}),
         "description": pick(DESCRIPTION),
-        "types": [{"text": d.label(t, lang) or t, "href": link(site, t)} for t in types],
+        "types": [{"text": d.label(t, lang) or t, "href": link(site, t, lang)} for t in types],
         "start": pick(START),
         "end": pick(END),
         "facts": facts,

@@ -33,3 +33,19 @@ TEXTS: dict[str, dict[str, str]] = {
         "truncated": "The result was cut short.", "loading": "Running the query …",
     },
 }  # fmt: skip
+
+
+#: Names of the standard properties the data reuses (the ontology names only its own terms).
+PROPERTY_LABELS: dict[str, dict[str, str]] = {
+    "http://schema.org/funder": {"sv": "finansiär", "en": "funder"},
+    "http://schema.org/containedInPlace": {"sv": "ligger i", "en": "contained in"},
+    "http://schema.org/containsPlace": {"sv": "omfattar", "en": "contains"},
+    "http://schema.org/foundingDate": {"sv": "grundad", "en": "founded"},
+    "http://schema.org/position": {"sv": "nummer", "en": "number"},
+    "http://www.w3.org/2004/02/skos/core#note": {"sv": "anmärkning", "en": "note"},
+    "http://www.w3.org/2004/02/skos/core#altLabel": {"sv": "även kallad", "en": "also called"},
+    "http://purl.org/dc/terms/title": {"sv": "titel", "en": "title"},
+    "http://purl.org/dc/terms/publisher": {"sv": "utgivare", "en": "publisher"},
+    "http://purl.org/dc/terms/language": {"sv": "språk", "en": "language"},
+    "http://purl.org/dc/terms/source": {"sv": "källa", "en": "source"},
+}
