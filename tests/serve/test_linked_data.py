@@ -203,9 +203,9 @@ def test_canned_query_files_and_api(live_server: LiveServer, kiruna: Project) ->
 
 def test_canned_query_page_runs(live_server: LiveServer) -> None:
     """Each canned query has a page with a form; submitting it shows the rows."""
-    page = get(live_server, "/queries/projects-active-in-year?run=1&year=2019&lang=en").text
-    assert 'name="year"' in page and "Kirunabo" in page and "c/o Kiruna" in page
-    assert "not a year" in get(live_server, "/queries/projects-active-in-year?run=1&year=x").text
+    page = get(live_server, "/queries/projects-active-in-year?run=1&p.year=2019&lang=en").text
+    assert 'name="p.year"' in page and "Kirunabo" in page and "c/o Kiruna" in page
+    assert "not a year" in get(live_server, "/queries/projects-active-in-year?run=1&p.year=x").text
 
 
 def test_lists_with_paging(live_server: LiveServer) -> None:
