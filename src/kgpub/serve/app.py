@@ -331,7 +331,8 @@ async def query_page(request: Request) -> Response:
         return problem(request, 404, f"There is no query named {name!r}.", site)
     from kgpub.queries import bind, with_prefixes
 
-    values = {p.name: request.query_params.get(p.name, p.default or "") for p in query.params}
+    # Form fields are "p.NAME", so a parameter called lang cannot clash with the page language.
+    values = {p.name: request.query_params.get("p." + p.name, p.default or "") for p in query.params}
     sparql = with_prefixes(query.sparql, site.project.query_prefixes)
     result = error = None
     if "run" in request.query_params:
@@ -349,46 +350,85 @@ async def query_page(request: Request) -> Response:
 
 
 async def sparql_page_or_description(request: Request, site: Site) -> Response:
-    accept = request.headers.get("accept")
-    offers = ["text/html", *RDF_OFFERS]
-    forced = negotiate.FORMAT_ALIASES.get((request.query_params.get("format") or "").lower())
-    media = forced or negotiate.best(accept, offers, default="text/turtle")
-    if media is None:
-        return problem(request, 406, "None of the media types in Accept can be served.")
-    fmt = media if forced else ("html" if media == "text/html" else negotiate.RDF_TYPES[media])
+    """GET /sparql without a query: the query page for a browser, else the Service Description (RDF)."""
+    values = [v for k, v in request.query_params.multi_items() if k == "format"]
+    fmt: str | None = None
+    if any(v.strip().lower() in ("html", "htm", "text/html") for v in values):
+        fmt = "html"
+    else:
+        try:
+            fmt = negotiate.format_parameter(values, graph=True)
+        except negotiate.FormatRefused as refused:
+            return problem(request, refused.status, refused.message)
+    if fmt is None:
+        offers = ["text/html", *negotiate.GRAPH_RESULT_TYPES]
+        media = negotiate.best(request.headers.get("accept"), offers, default="text/turtle")
+        if media is None:
+            return problem(
+                request,
+                406,
+                "Without a query, /sparql gives its service description as RDF (text/turtle, "
+                "application/ld+json, application/n-triples, application/rdf+xml) or the query page "
+                "as text/html; the Accept header allows none of them.",
+            )
+        fmt = "html" if media == "text/html" else negotiate.GRAPH_RESULT_TYPES[media]
     if fmt == "html":
         from kgpub.serve.pages import query_examples
 
         return html(
             site, request, "sparql.html", examples=query_examples(site), prefixes=site.project.query_prefixes
         )
-    if fmt not in negotiate.RDF_TYPES.values():
-        return problem(
-            request, 406, "The service description is RDF; ask for Turtle, JSON-LD, N-Triples or RDF/XML."
-        )
-    return rdf_response(site, service_description(site, str(request.url.replace(query=""))), fmt)
+    public = site.settings.public_url
+    endpoint = public.rstrip("/") + "/sparql" if public else str(request.url.replace(query="", fragment=""))
+    triples = service_description(site, endpoint)
+    if fmt != "turtle":
+        return rdf_response(site, triples, fmt)
+    prefixes = {
+        "sd": SD,
+        "formats": "http://www.w3.org/ns/formats/",
+        "void": "http://rdfs.org/ns/void#",
+        "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    }
+    body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
+    return Response(body, media_type=negotiate.MEDIA_OF["turtle"], headers={"Vary": "Accept"})
 
 
 def service_description(site: Site, endpoint: str) -> list[ox.Triple]:
     """A SPARQL 1.1 Service Description of this endpoint and the dataset it serves."""
-    sd = lambda local: ox.NamedNode(SD + local)  # noqa: E731
+
+    def sd(local: str) -> ox.NamedNode:
+        return ox.NamedNode(SD + local)
+
     rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
     service = ox.NamedNode(endpoint)
     dataset = ox.NamedNode(site.base + "id/dataset/" + site.project.config.name)
     default = ox.BlankNode("default")
+    union = ox.BlankNode("union")
     triples = [
         ox.Triple(service, rdf_type, sd("Service")),
         ox.Triple(service, sd("endpoint"), service),
         ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
         ox.Triple(service, sd("feature"), sd("UnionDefaultGraph")),
+        ox.Triple(
+            service,
+            ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment"),
+            ox.Literal(
+                "Read-only SPARQL 1.1 query endpoint. The default graph is the union of the named "
+                f"graphs. Queries are stopped after {site.settings.timeout:g} s and results are cut "
+                f"at {site.settings.max_rows} rows (header X-Kgpub-Truncated).",
+                language="en",
+            ),
+        ),
         ox.Triple(service, sd("defaultDataset"), default),
         ox.Triple(default, rdf_type, sd("Dataset")),
-        ox.Triple(default, sd("defaultGraph"), ox.BlankNode("union")),
-        ox.Triple(ox.BlankNode("union"), rdf_type, sd("Graph")),
+        ox.Triple(default, sd("defaultGraph"), union),
+        ox.Triple(union, rdf_type, sd("Graph")),
         ox.Triple(default, ox.NamedNode("http://rdfs.org/ns/void#inDataset"), dataset),
     ]
-    for graph in (site.data_graph, site.ontology_graph):
-        node = ox.BlankNode("g" + str(abs(hash(graph)) % 10_000))
+    if site.settings.service_allow:
+        triples.append(ox.Triple(service, sd("feature"), sd("BasicFederatedQuery")))
+    for number, graph in enumerate((site.data_graph, site.ontology_graph)):
+        node = ox.BlankNode(f"graph{number}")
         triples += [
             ox.Triple(default, sd("namedGraph"), node),
             ox.Triple(node, rdf_type, sd("NamedGraph")),
@@ -411,92 +451,130 @@ def service_description(site: Site, endpoint: str) -> list[ox.Triple]:
 
 
 async def sparql(request: Request) -> Response:
-    """The SPARQL 1.1 Protocol (query operation only)."""
+    """The SPARQL 1.1 Protocol, query operation only: the endpoint is read-only."""
     site: Site = request.app.state.site
-    if request.method not in ("GET", "POST"):
-        return problem(request, 405, "Use GET or POST.")
+    read_only = (
+        "This endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, DROP ...) is not accepted."
+    )
+    if request.method not in ("GET", "HEAD", "POST"):
+        refusal = problem(request, 405, "Use GET or POST: this endpoint only answers SPARQL queries.")
+        refusal.headers["Allow"] = "GET, HEAD, POST, OPTIONS"
+        return refusal
     params = list(request.query_params.multi_items())
     body_query: str | None = None
     if request.method == "POST":
-        media = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
-        if media == "application/x-www-form-urlencoded":
-            raw = await request.body()
-            try:
-                params += urllib.parse.parse_qsl(
-                    raw.decode("utf-8"), keep_blank_values=True, strict_parsing=False, errors="strict"
-                )
-            except UnicodeDecodeError:
-                return problem(request, 400, "The form body is not valid UTF-8.")
-        elif media == "application/sparql-query":
-            try:
-                body_query = (await request.body()).decode("utf-8")
-            except UnicodeDecodeError:
-                return problem(request, 400, "The query is not valid UTF-8.")
-        elif media == "application/sparql-update":
-            return problem(request, 403, "This endpoint is read-only: SPARQL Update is not accepted.")
-        else:
+        media, _, rest = (request.headers.get("content-type") or "").partition(";")
+        media = media.strip().lower()
+        charset = ""
+        for part in rest.split(";"):
+            key, _, value = part.partition("=")
+            if key.strip().lower() == "charset":
+                charset = value.strip().strip('"').lower()
+        if media == "application/sparql-update":
+            return problem(request, 403, read_only)
+        if media not in ("application/x-www-form-urlencoded", "application/sparql-query"):
             return problem(
                 request,
                 415,
-                "POST a query as application/sparql-query or as a form (application/x-www-form-urlencoded).",
+                "POST a query as application/sparql-query or as a form (application/x-www-form-urlencoded)"
+                + (f", not as {media}." if media else "; this request has no Content-Type."),
             )
-    names = [k for k, _ in params]
-    if "update" in names:
-        return problem(request, 403, "This endpoint is read-only: SPARQL Update is not accepted.")
+        if charset not in ("", "utf-8", "utf8", "us-ascii", "ascii"):
+            return problem(request, 415, f"Send the query in UTF-8, not {charset}.")
+        # Read no more than a query of the longest allowed length can need (form encoding triples it).
+        limit = 4 * site.settings.max_query_length + 8192
+        too_large = (
+            "The request body is too large; queries may have at most "
+            f"{site.settings.max_query_length} characters."
+        )
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            return problem(request, 413, too_large)
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                return problem(request, 413, too_large)
+            chunks.append(chunk)
+        raw = b"".join(chunks)
+        try:
+            if media == "application/x-www-form-urlencoded":
+                params += urllib.parse.parse_qsl(
+                    raw.decode("utf-8"), keep_blank_values=True, strict_parsing=False, errors="strict"
+                )
+            else:
+                body_query = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return problem(request, 400, "The request body is not valid UTF-8.")
+    from kgpub.serve.guard import UPDATE_PARAMS
+
+    names = {k for k, _ in params}
+    if names.intersection(UPDATE_PARAMS):
+        return problem(request, 403, read_only)
     queries = [v for k, v in params if k == "query"]
     if body_query is not None:
         if queries:
             return problem(request, 400, "Give the query either in the body or as a parameter, not both.")
         queries = [body_query]
     if not queries:
-        if request.method == "GET":
+        if request.method in ("GET", "HEAD"):
             return await sparql_page_or_description(request, site)
-        return problem(request, 400, "No query was given.")
+        return problem(
+            request,
+            400,
+            "No query was given: send it as the query parameter or as an application/sparql-query body.",
+        )
     if len(queries) > 1:
         return problem(request, 400, "Give exactly one query.")
     query = queries[0]
+    if not query.strip():
+        return problem(request, 400, "The query is empty.")
     if is_update(query):
-        return problem(request, 403, "This endpoint is read-only: SPARQL Update is not accepted.")
+        return problem(request, 403, read_only)
     try:
         check(query, max_length=site.settings.max_query_length, allow=site.settings.service_allow)
     except Refused as refused:
         return problem(request, refused.status, refused.message)
     from kgpub.queries import query_form
 
-    form = query_form(query)
-    graph_form = form in ("CONSTRUCT", "DESCRIBE")
-    forced = negotiate.FORMAT_ALIASES.get((dict(params).get("format") or "").lower())
-    accept = request.headers.get("accept")
-    if graph_form:
-        media = None if forced else negotiate.best(accept, RDF_OFFERS, default="text/turtle")
-        fmt = (
-            forced
-            if forced in negotiate.RDF_TYPES.values()
-            else (negotiate.RDF_TYPES[media] if media else None)
-        )
-    else:
-        offers = list(negotiate.RESULT_TYPES)
-        media = None if forced else negotiate.best(accept, offers, default="application/sparql-results+json")
-        fmt = (
-            forced
-            if forced in ("json", "xml", "csv", "tsv")
-            else (negotiate.RESULT_TYPES[media] if media else None)
-        )
+    graph_form = query_form(query) in ("CONSTRUCT", "DESCRIBE")
+    try:
+        fmt = negotiate.format_parameter([v for k, v in params if k == "format"], graph_form)
+    except negotiate.FormatRefused as refused:
+        return problem(request, refused.status, refused.message)
     if fmt is None:
-        return problem(request, 406, "None of the media types in Accept fits this query's results.")
+        types = negotiate.GRAPH_RESULT_TYPES if graph_form else negotiate.RESULT_TYPES
+        default = "text/turtle" if graph_form else "application/sparql-results+json"
+        chosen = negotiate.best(request.headers.get("accept"), list(types), default=default)
+        if chosen is None:
+            return problem(
+                request,
+                406,
+                "None of the media types in Accept fits this query's results; it can be sent as "
+                + ", ".join(types)
+                + ".",
+            )
+        fmt = types[chosen]
+    default_graphs = [v for k, v in params if k == "default-graph-uri"]
+    named_graphs = [v for k, v in params if k == "named-graph-uri"]
+    for iri in default_graphs + named_graphs:
+        try:
+            ox.NamedNode(iri)
+        except ValueError:
+            return problem(
+                request, 400, f"default-graph-uri and named-graph-uri must be IRIs: {iri!r} is not."
+            )
     options = {
-        "default_graphs": [v for k, v in params if k == "default-graph-uri"],
-        "named_graphs": [v for k, v in params if k == "named-graph-uri"],
+        "default_graphs": default_graphs,
+        "named_graphs": named_graphs,
+        # Relative IRIs resolve against the endpoint's public IRI, so <id/...> means an entity here.
+        "base_iri": site.base + "sparql",
         "max_rows": site.settings.max_rows,
         "result_format": fmt if not graph_form else "json",
         "graph_format": fmt if graph_form else "turtle",
         "prefixes": site.project.prefixes,
     }
-    try:
-        for iri in options["default_graphs"] + options["named_graphs"]:
-            ox.NamedNode(iri)
-    except ValueError:
-        return problem(request, 400, "default-graph-uri and named-graph-uri must be IRIs.")
     try:
         answer = await anyio.to_thread.run_sync(lambda: site.pool.run(query, options))
     except QueryTimeout:
@@ -507,19 +585,23 @@ async def sparql(request: Request) -> Response:
             "this endpoint's time limit. Narrow it down or add a LIMIT.",
         )
     except PoolBusy:
-        return problem(request, 503, "The endpoint is busy; try again in a moment.")
+        busy = problem(request, 503, "The endpoint is busy; try again in a moment.")
+        busy.headers["Retry-After"] = "5"
+        return busy
     if answer.status == "syntax":
         return problem(request, 400, f"Syntax error in the query: {answer.message}")
     if answer.status != "ok":
         message = answer.message
         if "SERVICE" in query.upper():
             return problem(request, 502, f"A SERVICE call failed: {message[:300]}")
-        return problem(request, 500, "The query could not be evaluated.")
+        return problem(request, 500, f"The query could not be evaluated: {message[:300]}")
+    sent = options["graph_format"] if answer.form == "graph" else options["result_format"]
     headers = {"Vary": "Accept"}
     if answer.truncated:
         headers["X-Kgpub-Truncated"] = str(site.settings.max_rows)
         headers["Link"] = '<https://w3id.org/kgpub/doc#limits>; rel="describedby"'
-    return Response(answer.body, media_type=negotiate.MEDIA_OF[fmt], headers=headers)
+        headers["Access-Control-Expose-Headers"] = "X-Kgpub-Truncated, Link"
+    return Response(answer.body, media_type=negotiate.MEDIA_OF[str(sent)], headers=headers)
 
 
 async def api_queries(request: Request) -> Response:

@@ -36,6 +36,21 @@ MEDIA_OF = {
     "jsonld": "application/ld+json",
     "html": "text/html; charset=utf-8",
 }
+# What a CONSTRUCT or DESCRIBE result may be sent as, in the order preferred on a tie; plain JSON and
+# XML are taken to mean JSON-LD and RDF/XML there, and N3 (a superset of Turtle) gets Turtle.
+GRAPH_RESULT_TYPES: dict[str, str] = {
+    "text/turtle": "turtle",
+    "application/ld+json": "jsonld",
+    "application/n-triples": "ntriples",
+    "application/rdf+xml": "rdfxml",
+    "application/x-turtle": "turtle",
+    "text/n3": "turtle",
+    "text/plain": "ntriples",
+    "application/json": "jsonld",
+    "application/xml": "rdfxml",
+}
+RESULT_FORMATS = ("json", "xml", "csv", "tsv")
+GRAPH_FORMATS = ("turtle", "ntriples", "rdfxml", "jsonld")
 # ?format= values and file suffixes that override Accept.
 FORMAT_ALIASES: dict[str, str] = {
     "json": "json", "srj": "json", "xml": "xml", "srx": "xml", "csv": "csv", "tsv": "tsv",
@@ -45,10 +60,76 @@ FORMAT_ALIASES: dict[str, str] = {
 }  # fmt: skip
 
 
+# Further ?format= values clients send (SPARQLWrapper: n3, rdf+xml; some send a media type).
+_MORE_ALIASES = {"n3": "turtle", "rdf+xml": "rdfxml", "json+ld": "jsonld", "sparql-results+json": "json",
+                 "sparql-results+xml": "xml"}  # fmt: skip
+
+
+class FormatRefused(ValueError):
+    """A ``format`` parameter that cannot be honoured; ``status`` is 400 (unknown) or 406 (known but
+    not available for this kind of result)."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def format_parameter(values: list[str], graph: bool) -> str | None:
+    """The representation the ``format`` parameter(s) ask for, for a graph (CONSTRUCT, DESCRIBE)
+    or a results (SELECT, ASK) answer; None when there is no ``format`` parameter.
+
+    Each value may be a short name (``json``, ``ttl``, ``json-ld`` ...) or a media type; the first
+    one that fits the kind of answer wins, since clients such as SPARQLWrapper send two.
+    Raises :class:`FormatRefused` when none fits.
+    """
+    values = [v.strip() for v in values if v.strip()]
+    if not values:
+        return None
+    offered = GRAPH_FORMATS if graph else RESULT_FORMATS
+    known = False
+    for value in values:
+        name = value.split(";")[0].strip().lower()
+        fmt = FORMAT_ALIASES.get(name) or _MORE_ALIASES.get(name)
+        if fmt is None:
+            fmt = (GRAPH_RESULT_TYPES if graph else RESULT_TYPES).get(name)
+            fmt = fmt or RESULT_TYPES.get(name) or RDF_TYPES.get(name)
+        if fmt is None:
+            continue
+        known = True
+        if graph:
+            fmt = {"json": "jsonld", "xml": "rdfxml"}.get(fmt, fmt)
+        if fmt in offered:
+            return fmt
+    names = ", ".join(offered)
+    if known:
+        kind = "a graph (CONSTRUCT, DESCRIBE)" if graph else "results (SELECT, ASK)"
+        raise FormatRefused(406, f"This query gives {kind}; the format parameter can be one of {names}.")
+    raise FormatRefused(400, f"Unknown format {values[0]!r}; use one of {names} (or a media type).")
+
+
+def _media_ranges_only(accept: str) -> str:
+    """Accept with parameters other than q dropped (``text/csv; charset=utf-8`` is ``text/csv``:
+    werkzeug would match neither it against the offer ``text/csv`` nor an invalid q-value)."""
+    ranges = []
+    for item in accept.split(","):
+        media, *params = (part.strip() for part in item.split(";"))
+        if "/" not in media:
+            continue
+        q = next((p.split("=", 1)[1].strip() for p in params if p.lower().startswith("q=")), None)
+        try:
+            weight = min(1.0, max(0.0, float(q))) if q is not None else 1.0
+        except ValueError:
+            weight = 1.0
+        ranges.append(media.lower() if weight == 1.0 else f"{media.lower()};q={weight:g}")
+    return ", ".join(ranges)
+
+
 def best(accept: str | None, offers: list[str], default: str | None = None) -> str | None:
     """The offer the Accept header prefers (q-values honoured), ``default`` if Accept is absent or
     ``*/*``, None when nothing offered is acceptable."""
-    if not accept or not accept.strip():
+    accept = _media_ranges_only(accept or "")
+    if not accept:
         return default or offers[0]
     parsed = parse_accept_header(accept, MIMEAccept)
     if default is not None and parsed.best_match(offers) is not None:

@@ -8,6 +8,7 @@ can fill memory.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import multiprocessing as mp
 import queue
@@ -18,6 +19,8 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 import pyoxigraph as ox
+
+from kgpub.serve.guard import has_dataset_clause
 
 RDF_FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -90,12 +93,18 @@ def execute(store: ox.Store, query: str, options: dict[str, Any]) -> Answer:
     graphs = options.get("default_graphs") or []
     named = options.get("named_graphs") or []
     kwargs: dict[str, Any] = {}
-    if graphs:
+    if graphs or named:
+        # A protocol dataset (SPARQL 1.1 Protocol 2.1.4) is exactly the graphs named: no
+        # default-graph-uri means an empty default graph, no named-graph-uri no named graphs.
+        # It overrides the query's own FROM / FROM NAMED.
         kwargs["default_graph"] = [ox.NamedNode(g) for g in graphs]
-    else:
-        kwargs["use_default_graph_as_union"] = True
-    if named:
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in named]
+    elif not has_dataset_clause(query):
+        # Otherwise the default graph is the union of all graphs, unless the query names its
+        # own dataset: pyoxigraph's union switch would silently override FROM.
+        kwargs["use_default_graph_as_union"] = True
+    if options.get("base_iri"):
+        kwargs["base_iri"] = options["base_iri"]
     max_rows: int = options["max_rows"]
     try:
         result = store.query(query, **kwargs)
@@ -116,12 +125,12 @@ def execute(store: ox.Store, query: str, options: dict[str, Any]) -> Answer:
     truncated = len(triples) > max_rows
     fmt = RDF_FORMATS[options["graph_format"]]
     prefixes = options.get("prefixes") if options["graph_format"] in ("turtle", "rdfxml") else None
-    body = (
+    graph_body: bytes | None = (
         ox.serialize(triples[:max_rows], format=fmt, prefixes=prefixes)
         if prefixes
         else ox.serialize(triples[:max_rows], format=fmt)
     )
-    return Answer("ok", body or b"", "graph", truncated)
+    return Answer("ok", graph_body or b"", "graph", truncated)
 
 
 def _worker(conn: Connection, dumps: list[Dump]) -> None:
@@ -155,7 +164,11 @@ class _Worker:
         child.close()
 
     def wait_ready(self, timeout: float) -> None:
-        if not self.conn.poll(timeout) or self.conn.recv() != "ready":
+        try:
+            ready = self.conn.poll(timeout) and self.conn.recv() == "ready"
+        except (EOFError, OSError):
+            ready = False
+        if not ready:
             raise RuntimeError("a query worker did not start")
 
     def kill(self) -> None:
@@ -212,12 +225,24 @@ class QueryPool:
 
         threading.Thread(target=start, daemon=True).start()
 
+    @property
+    def idle(self) -> int:
+        """How many workers are ready for a query now (all of them, ``size``, when the pool is quiet)."""
+        return self._idle.qsize()
+
     def run(self, query: str, options: dict[str, Any], wait: float = 30.0) -> Answer:
         """Run a query on a free worker; QueryTimeout after ``self.timeout`` seconds."""
-        try:
-            worker = self._idle.get(timeout=wait)
-        except queue.Empty:
-            raise PoolBusy() from None
+        give_up = time.monotonic() + wait
+        while True:
+            try:
+                worker = self._idle.get(timeout=max(0.0, give_up - time.monotonic()))
+            except queue.Empty:
+                raise PoolBusy() from None
+            if worker.process.is_alive():
+                break
+            # It died while idle (killed from outside, out of memory): not this query's fault.
+            worker.kill()
+            self._replace(worker)
         try:
             worker.conn.send((query, options))
             deadline = time.monotonic() + self.timeout
@@ -238,8 +263,6 @@ class QueryPool:
         with self._lock:
             workers = list(self._all)
         for worker in workers:
-            try:
+            with contextlib.suppress(OSError, BrokenPipeError):
                 worker.conn.send(None)
-            except (OSError, BrokenPipeError):
-                pass
             worker.kill()
