@@ -8,6 +8,7 @@ that fails, for whatever reason, leaves the previous publication as it was.
 from __future__ import annotations
 
 import ctypes
+import itertools
 import ctypes.util
 import json
 import os
@@ -18,9 +19,9 @@ from typing import TYPE_CHECKING
 
 from rdflib import Graph, URIRef
 
-from kgpub.enrich import materialise
+from kgpub.enrich import inferred
 from kgpub.errors import PublishError, ValidationFailed
-from kgpub.serialise import FORMATS, JsonLdWriter, make_context, serialise
+from kgpub.serialise import FORMATS, Canonical, JsonLdWriter, make_context, ox_triples, serialise
 from kgpub.vocab import STANDARD_PREFIXES
 
 if TYPE_CHECKING:
@@ -61,7 +62,7 @@ def context_url(project: Project) -> str:
 
 
 def write_rdf(
-    folder: Path, stem: str, graph: Graph, prefixes: dict[str, str], writer: JsonLdWriter, ctx_url: str
+    folder: Path, stem: str, graph: Canonical, prefixes: dict[str, str], writer: JsonLdWriter, ctx_url: str
 ) -> list[str]:
     """The four forms of one graph: Turtle, N-Triples, RDF/XML, JSON-LD."""
     names = []
@@ -95,12 +96,13 @@ def build(project: Project, out: Path | None = None) -> BuildResult:
 
     mark = time.perf_counter()
     ontology = project.ontology.graph
-    enriched = materialise(project.data.graph, ontology)
+    data = project.data.graph
+    enriched = Canonical(itertools.chain(ox_triples(data), ox_triples(inferred(data, ontology))))
     timings["enrich"] = time.perf_counter() - mark
 
     out = out or project.output_dir
     id_base = project.config.id_base
-    prefixes = output_prefixes(enriched, id_base)
+    prefixes = output_prefixes(data, id_base)
     context = make_context(ontology, prefixes)
     writer = JsonLdWriter(context)
 
@@ -109,7 +111,9 @@ def build(project: Project, out: Path | None = None) -> BuildResult:
     files: list[str] = []
     try:
         files += write_rdf(tmp, project.config.name, enriched, prefixes, writer, context_url(project))
-        files += write_rdf(tmp, "ontology", ontology, STANDARD_PREFIXES, writer, context_url(project))
+        files += write_rdf(
+            tmp, "ontology", Canonical.of(ontology), STANDARD_PREFIXES, writer, context_url(project)
+        )
         (tmp / "context.jsonld").write_text(
             json.dumps(context, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
         )
@@ -146,7 +150,7 @@ def build(project: Project, out: Path | None = None) -> BuildResult:
         files=sorted(files),
         triples=len(enriched),
         report=report,
-        inferred=len(enriched) - len(project.data.graph),
+        inferred=len(enriched) - len(data),
         timings=timings,
     )
 

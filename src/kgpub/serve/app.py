@@ -170,13 +170,13 @@ def format_override(request: Request, path: str) -> tuple[str, str | None]:
 
 def rdf_body(site: Site, triples: list[ox.Triple], fmt: str) -> bytes:
     if fmt == "jsonld":
-        from kgpub.publish import output_prefixes  # noqa: F401 - same prefixes as the dumps
         from kgpub.serialise import JsonLdWriter
 
         context = json.loads((site.dist / "context.jsonld").read_text(encoding="utf-8"))
         writer = JsonLdWriter(context)
-        graph = [(_rdflib(t.subject), _rdflib(t.predicate), _rdflib(t.object)) for t in triples]
-        return writer.write(graph, context["@context"])
+        from kgpub.serialise import Canonical
+
+        return writer.write(Canonical(triples), context["@context"])
     out_format = {
         "turtle": ox.RdfFormat.TURTLE,
         "ntriples": ox.RdfFormat.N_TRIPLES,
@@ -185,20 +185,6 @@ def rdf_body(site: Site, triples: list[ox.Triple], fmt: str) -> bytes:
     if fmt == "ntriples":
         return ox.serialize(triples, format=out_format) or b""
     return ox.serialize(triples, format=out_format, prefixes=site.project.prefixes) or b""
-
-
-def _rdflib(term: Any) -> Any:
-    from rdflib import BNode, Literal, URIRef
-
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    if term.datatype.value == "http://www.w3.org/2001/XMLSchema#string":
-        return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
 def rdf_response(site: Site, triples: list[ox.Triple], fmt: str) -> Response:
