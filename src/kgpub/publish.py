@@ -8,8 +8,8 @@ that fails, for whatever reason, leaves the previous publication as it was.
 from __future__ import annotations
 
 import ctypes
-import itertools
 import ctypes.util
+import itertools
 import json
 import os
 import shutil

@@ -252,6 +252,8 @@ def _parse_each_sparql_query_once() -> Iterator[None]:
     namespaces.
     """
     from rdflib.plugins.sparql import processor
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
 
     original = processor.SPARQLProcessor.query
     cache: dict[tuple[Any, ...], Any] = {}
@@ -261,18 +263,18 @@ def _parse_each_sparql_query_once() -> Iterator[None]:
         q: Any,
         initBindings: Any = None,
         initNs: Any = None,
-        base: Any = None,  # noqa: N803
+        base: Any = None,
         DEBUG: bool = False,
-    ) -> Any:  # noqa: N803
+    ) -> Any:
         if isinstance(q, str):
             key = (q, base, tuple(sorted((k, str(v)) for k, v in (initNs or {}).items())))
             prepared = cache.get(key)
             if prepared is None:
-                prepared = cache[key] = processor.translateQuery(processor.parseQuery(q), base, initNs)
+                prepared = cache[key] = translateQuery(parseQuery(q), base, initNs)
             q = prepared
         return original(self, q, initBindings, initNs, base, DEBUG)
 
-    processor.SPARQLProcessor.query = query  # type: ignore[method-assign]
+    processor.SPARQLProcessor.query = query  # type: ignore[method-assign,assignment]
     try:
         yield
     finally:

@@ -124,8 +124,8 @@ def page_lang(request: Request) -> str:
 
 
 SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+    "script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "same-origin",
@@ -237,7 +237,8 @@ async def list_page(request: Request) -> Response:
     rows = site.query(
         f"""SELECT ?s (SAMPLE(?l) AS ?label) WHERE {{ ?s a <{cls}> .
             OPTIONAL {{ ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l FILTER(LANG(?l) = "{lang}") }} }}
-            GROUP BY ?s ORDER BY LCASE(STR(SAMPLE(?l))) ?s LIMIT {PAGE_SIZE + 1} OFFSET {(page - 1) * PAGE_SIZE}"""
+            GROUP BY ?s ORDER BY LCASE(STR(SAMPLE(?l))) ?s
+            LIMIT {PAGE_SIZE + 1} OFFSET {(page - 1) * PAGE_SIZE}"""
     )
     items = [(r["s"].value, r["label"].value if r["label"] else r["s"].value) for r in rows]
     more = len(items) > PAGE_SIZE

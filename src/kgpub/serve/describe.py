@@ -30,6 +30,11 @@ WHERE {
 """
 
 
+def _v(term: Any) -> str:
+    """The IRI, blank-node id or lexical form of a term (a quoted triple as text)."""
+    return term.value if hasattr(term, "value") else str(term)
+
+
 def describe_query(iri: str) -> str:
     return DESCRIBE % str(ox.NamedNode(iri))
 
@@ -45,11 +50,11 @@ class Description:
     def __post_init__(self) -> None:
         for t in self.triples:
             if t.predicate.value == RDFS_LABEL and isinstance(t.object, ox.Literal):
-                self.labels.setdefault(t.subject.value, {})[t.object.language or ""] = t.object.value
+                self.labels.setdefault(_v(t.subject), {})[t.object.language or ""] = _v(t.object)
 
     @property
     def exists(self) -> bool:
-        return any(t.subject.value == self.iri or t.object.value == self.iri for t in self.triples)
+        return any(_v(t.subject) == self.iri or _v(t.object) == self.iri for t in self.triples)
 
     def label(self, iri: str, lang: str) -> str | None:
         names = self.labels.get(iri, {})
@@ -64,8 +69,8 @@ class Description:
     def outgoing(self) -> dict[str, list[ox.NamedNode | ox.BlankNode | ox.Literal]]:
         out: dict[str, list[Any]] = defaultdict(list)
         for t in self.triples:
-            if t.subject.value == self.iri and not (
-                t.predicate.value == RDFS_LABEL and t.object.value == self.iri
+            if _v(t.subject) == self.iri and not (
+                t.predicate.value == RDFS_LABEL and _v(t.object) == self.iri
             ):
                 out[t.predicate.value].append(t.object)
         return out
@@ -73,39 +78,39 @@ class Description:
     def incoming(self) -> list[tuple[str, str]]:
         return sorted(
             {
-                (t.subject.value, t.predicate.value)
+                (_v(t.subject), t.predicate.value)
                 for t in self.triples
-                if t.object.value == self.iri
+                if _v(t.object) == self.iri
                 and isinstance(t.subject, ox.NamedNode)
-                and t.subject.value != self.iri
+                and _v(t.subject) != self.iri
             }
         )
 
     def own_triples(self) -> list[ox.Triple]:
         """The triples of the resource's RDF representation: everything fetched (labels included)."""
-        return sorted(self.triples, key=lambda t: (t.subject.value != self.iri, str(t)))
+        return sorted(self.triples, key=lambda t: (_v(t.subject) != self.iri, str(t)))
 
     def schema_jsonld(self) -> dict[str, Any]:
         """A schema.org JSON-LD object of the resource, for embedding in its page."""
         node: dict[str, Any] = {"@context": "https://schema.org", "@id": self.iri}
         types = sorted(
-            o.value[len(SCHEMA) :]
+            _v(o)[len(SCHEMA) :]
             for t in self.triples
             for o in [t.object]
-            if t.subject.value == self.iri and t.predicate.value == RDF_TYPE and o.value.startswith(SCHEMA)
+            if _v(t.subject) == self.iri and t.predicate.value == RDF_TYPE and _v(o).startswith(SCHEMA)
         )
         if types:
             node["@type"] = types if len(types) > 1 else types[0]
         grouped: dict[str, list[Any]] = defaultdict(list)
         for t in self.triples:
-            if t.subject.value != self.iri or not t.predicate.value.startswith(SCHEMA):
+            if _v(t.subject) != self.iri or not t.predicate.value.startswith(SCHEMA):
                 continue
             key = t.predicate.value[len(SCHEMA) :]
             o = t.object
             if isinstance(o, ox.Literal):
                 grouped[key].append({"@value": o.value, "@language": o.language} if o.language else o.value)
             else:
-                grouped[key].append({"@id": o.value})
+                grouped[key].append({"@id": _v(o)})
         for key in sorted(grouped):
             values = grouped[key]
             node[key] = values[0] if len(values) == 1 else values

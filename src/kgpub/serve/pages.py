@@ -100,7 +100,7 @@ def entity_view(site: Site, d: Description, lang: str) -> dict[str, Any]:
         return values[0].value if values else None
 
     types = [o.value for o in out.get(RDF_TYPE, []) if o.value.startswith(KGPUB)]
-    facts = []
+    facts: list[dict[str, Any]] = []
     for prop in sorted(out, key=lambda p: property_label(site, d, p, lang).lower()):
         if prop in HIDDEN:
             continue
@@ -139,15 +139,15 @@ def entity_view(site: Site, d: Description, lang: str) -> dict[str, Any]:
 
 def ontology_view(site: Site, lang: str) -> dict[str, Any]:
     """Every class and property of the ontology, with label, comment and alignments."""
-    rows = site.query(f"""
+    rows = site.query(f"""PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
         SELECT ?term ?kind ?label ?comment (GROUP_CONCAT(DISTINCT STR(?super); separator=" ") AS ?supers)
         WHERE {{ GRAPH <{site.ontology_graph}> {{
             ?term a ?kind . FILTER(?kind IN (<http://www.w3.org/2002/07/owl#Class>,
                 <http://www.w3.org/2002/07/owl#ObjectProperty>, <http://www.w3.org/2002/07/owl#DatatypeProperty>))
             FILTER(STRSTARTS(STR(?term), "{KGPUB}"))
-            OPTIONAL {{ ?term <http://www.w3.org/2000/01/rdf-schema#label> ?label FILTER(LANG(?label) = "{lang}") }}
-            OPTIONAL {{ ?term <http://www.w3.org/2000/01/rdf-schema#comment> ?comment FILTER(LANG(?comment) = "{lang}") }}
-            OPTIONAL {{ ?term <http://www.w3.org/2000/01/rdf-schema#subClassOf>|<http://www.w3.org/2000/01/rdf-schema#subPropertyOf> ?super }}
+            OPTIONAL {{ ?term rdfs:label ?label FILTER(LANG(?label) = "{lang}") }}
+            OPTIONAL {{ ?term rdfs:comment ?comment FILTER(LANG(?comment) = "{lang}") }}
+            OPTIONAL {{ ?term rdfs:subClassOf|rdfs:subPropertyOf ?super }}
         }} }} GROUP BY ?term ?kind ?label ?comment ORDER BY ?kind ?term""")
     terms = []
     for r in rows:
@@ -209,7 +209,7 @@ def openapi_document(site: Site, server: str) -> dict[str, Any]:
     for q in site.project.queries.values():
         params = []
         for p in q.params:
-            schema = dict(kinds[p.type])
+            schema: dict[str, Any] = dict(kinds[p.type])
             if p.enum:
                 schema["enum"] = list(p.enum)
             if p.default is not None:

@@ -19,11 +19,12 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "en": {
         "title": "Kiruna Municipality's projects and collaborations as linked data",
-        "intro": "This site publishes the projects and collaborations Kiruna Municipality takes part in, with "
-        "their organisations and places, as linked open data. Everything comes from the municipality's page "
-        "“Projekt och samarbete” (projects and collaborations).",
+        "intro": "This site publishes the projects and collaborations Kiruna Municipality takes part in, "
+        "with their organisations and places, as linked open data. Everything comes from the "
+        "municipality's page “Projekt och samarbete” (projects and collaborations).",
         "projects": "Projects and collaborations", "organisations": "Organisations", "places": "Places",
-        "queries": "Ready-made queries", "sparql": "SPARQL query", "dumps": "Downloads", "catalog": "Catalogue",
+        "queries": "Ready-made queries", "sparql": "SPARQL query", "dumps": "Downloads",
+        "catalog": "Catalogue",
         "ontology": "Ontology", "triples": "statements", "home": "Home", "switch": "Svenska",
         "described": "Description", "statements": "Facts", "incoming": "Links here", "source": "Source",
         "sameas": "Same as", "period": "Period", "types": "Type", "run": "Run", "results": "Results",
