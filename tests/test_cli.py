@@ -145,6 +145,7 @@ def test_build_writes_dist(runner: CliRunner, tmp_path: Path) -> None:
         [f"exempel.{s}" for s in ("ttl", "nt", "rdf", "jsonld")]
         + [f"ontology.{s}" for s in ("ttl", "nt", "rdf", "jsonld")]
         + ["context.jsonld", "validation.ttl"]
+        + ["changes.md", "changes.ttl"]  # the release's changes (kgpub.release)
     )
     assert "Built" in result.stdout
 

@@ -117,16 +117,51 @@ def validate(ctx: click.Context, lang: str, fmt: str) -> None:
 @click.option(
     "--lang", type=click.Choice(["sv", "en"]), default="sv", show_default=True, help="Language of messages."
 )
+@click.option(
+    "--site",
+    metavar="[DIR]",
+    is_flag=False,
+    flag_value="",
+    default=None,
+    help="Also write a static site for any static web host, into DIR (default: dist/site).",
+)
 @click.pass_context
-def build(ctx: click.Context, out: Path | None, lang: str) -> None:
+def build(ctx: click.Context, out: Path | None, lang: str, site: str | None) -> None:
     """Validate, enrich and publish the graph into dist/ (atomically: all or nothing)."""
+    from kgpub.publish import build as publish
+
     ctx.meta["kgpub.lang"] = lang
-    result = _project(ctx).build(out)
+    project = _project(ctx)
+    folder = None if site is None else Path(site) if site else (out or project.output_dir) / "site"
+    result = publish(project, out, site=folder)
     warnings = len(result.report.warnings)
     click.echo(
         f"Built {result.out}: {result.triples} triples ({result.inferred} inferred), "
         f"{len(result.files)} files, {warnings} warnings."
     )
+    if result.changes is not None:
+        click.echo(result.changes.summary())
+        if result.changes.version_warning():
+            click.echo(f"Warning: {result.changes.version_warning()}", err=True)
+    if result.site is not None:
+        click.echo(f"Static site: {result.site} (deploy the folder; see README for the server rules).")
+
+
+@cli.command()
+@click.option(
+    "--against",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The published folder to compare with (default: 'output' in kgpub.toml).",
+)
+@click.option("--format", "fmt", type=click.Choice(["md", "turtle"]), default="md", show_default=True)
+@click.pass_context
+def diff(ctx: click.Context, against: Path | None, fmt: str) -> None:
+    """Print what changed since the publication: entities and statements added, removed, changed."""
+    from kgpub.release import diff as compare
+
+    changes = compare(_project(ctx), against)
+    click.echo(changes.section() if fmt == "md" else changes.turtle().decode("utf-8"), nl=False)
 
 
 @cli.group(invoke_without_command=True)
@@ -268,6 +303,11 @@ def serve(
         workers=workers,
     )
     run(project, settings, echo=click.echo)
+
+
+from kgpub.link.cli import link as _link  # noqa: E402  (the `kgpub link` group lives in its package)
+
+cli.add_command(_link)
 
 
 def main() -> None:

@@ -56,7 +56,7 @@ _TABLES = {"serve", "link", "catalog", "push"}
 
 
 def _line_of(text: str, key: str) -> int | None:
-    pattern = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=", re.MULTILINE)
+    pattern = re.compile(rf"^[ \t]*(\[[ \t]*)?\"?{re.escape(key)}\"?[ \t]*[=.\]]", re.MULTILINE)
     match = pattern.search(text)
     return text.count("\n", 0, match.start()) + 1 if match else None
 
@@ -66,10 +66,22 @@ def load_config(root: Path) -> Config:
     path = root / CONFIG_FILE
     if not path.exists():
         return Config()
+    if path.is_dir():
+        raise ConfigError(
+            "is a folder, but the settings file was expected here.",
+            path=path,
+            hint="Remove the folder; without kgpub.toml the defaults apply.",
+        )
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise ConfigError("the file is not UTF-8 text.", path=path, hint="Save it as UTF-8.") from exc
+        data = path.read_bytes()
+        raise ConfigError(
+            "the file is not UTF-8 text.",
+            path=path,
+            line=data.count(b"\n", 0, exc.start) + 1,
+            hint="Save it as UTF-8.",
+        ) from exc
     except OSError as exc:
         raise ConfigError(f"cannot be read ({exc.strerror}).", path=path) from exc
     try:

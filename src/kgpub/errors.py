@@ -48,7 +48,8 @@ class KgpubError(Exception):
         text = f"{self.location}: {self.message}" if self.location else self.message
         if self.hint:
             text += f" {self.hint}"
-        return text
+        # One line, whatever the input held: a newline or control character quoted from a file is escaped.
+        return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
 class InputError(KgpubError):

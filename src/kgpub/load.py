@@ -8,11 +8,13 @@ them, so data and shapes compare alike.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -23,6 +25,16 @@ from kgpub.errors import InputError, RdfSyntaxError
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_EXTENSIONS = {".rdf", ".owl", ".xml", ".nt", ".n3", ".trig", ".nq", ".jsonld", ".json"}
+#: One file larger than this is refused before it is read: at ~65 bytes a statement, 10 MB is some
+#: 150,000 statements, half a minute to validate and build; Kiruna's whole data is 37 kB. Split a
+#: larger file, or raise the limit with the environment variable KGPUB_MAX_FILE_MB.
+MAX_FILE_MB = 10.0
+# Characters XML 1.0 cannot hold: a literal with one would make an RDF/XML dump that does not parse.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_PREFIX_DECL = re.compile(r"^[ \t]*(?:@prefix|(?i:prefix))[ \t]+([^\s:]*):[ \t]*<([^>]*)>", re.MULTILINE)
+# An @base (group 1) or a relative IRI, one without a scheme (group 2).
+_BASE_OR_RELATIVE = re.compile(r"^[ \t]*(?:@base|(?i:base))[ \t]*<([^>]*)>|<([^:<>\s\"]*)>", re.MULTILINE)
+_BARE_DATATYPES = {_lexical.XSD + t for t in ("integer", "decimal", "double", "boolean")}
 
 Triple = tuple[Node, Node, Node]
 
@@ -42,12 +54,26 @@ class SourceFile:
     text: str
     prefixes: dict[str, str] = field(default_factory=dict)
     _lines: list[str] | None = field(default=None, repr=False)
+    _relative: dict[str, list[str]] | None = field(default=None, repr=False)
 
     @property
     def lines(self) -> list[str]:
         if self._lines is None:
-            self._lines = self.text.splitlines()
+            self._lines = self.text.split("\n")  # not splitlines(): U+2028 and \f are not line ends
         return self._lines
+
+    @property
+    def relative_iris(self) -> dict[str, list[str]]:
+        """The relative IRIs written after an @base (``<x>``), by the absolute IRI each stands for."""
+        if self._relative is None:
+            self._relative = {}
+            base = ""
+            for found in _BASE_OR_RELATIVE.finditer(self.text):
+                if found.group(1) is not None:
+                    base = urljoin(base, found.group(1))
+                elif base:
+                    self._relative.setdefault(urljoin(base, found.group(2)), []).append(f"<{found.group(2)}>")
+        return self._relative
 
     def spellings(self, term: Node) -> list[str]:
         """The ways ``term`` can be written in this file (full IRI, prefixed names, literal)."""
@@ -57,9 +83,10 @@ class SourceFile:
             for prefix, ns in self.prefixes.items():
                 if ns and iri.startswith(ns):
                     out.append(f"{prefix}:{iri[len(ns) :]}")
-            return out
+            return out + self.relative_iris.get(iri, [])
         if isinstance(term, Literal):
-            return [f'"{term}"', f"'{term}'"]
+            bare = [str(term)] if str(term.datatype) in _BARE_DATATYPES else []  # 2018, true
+            return [f'"{term}"', f"'{term}'", *bare]
         return []
 
     def line_of(self, term: Node, start: int = 0, *, at_start: bool = False) -> int | None:
@@ -108,11 +135,49 @@ class Loaded:
         return first
 
 
+def max_file_bytes() -> int:
+    """The size limit of one input file: :data:`MAX_FILE_MB`, or ``KGPUB_MAX_FILE_MB`` when set."""
+    value = os.environ.get("KGPUB_MAX_FILE_MB", "").strip()
+    try:
+        megabytes = float(value) if value else MAX_FILE_MB
+    except ValueError:
+        megabytes = -1.0
+    if not megabytes > 0:
+        raise InputError(
+            "the environment variable KGPUB_MAX_FILE_MB must be a positive number of megabytes, "
+            f"not {value!r}."
+        )
+    return int(min(megabytes, 1e9) * 1_000_000)
+
+
+def _folder_error(path: Path) -> InputError:
+    return InputError(
+        "is a folder, but a Turtle file was expected here.",
+        path=path,
+        hint="Rename the folder (only files should have names ending in .ttl), or remove it.",
+    )
+
+
 def read_text(path: Path) -> str:
     """Read a UTF-8 file (a byte-order mark is dropped), with a clear error for anything else."""
     try:
         if path.is_dir():
-            raise InputError("is a folder, but a Turtle file was expected here.", path=path)
+            raise _folder_error(path)
+        if path.exists() and not path.is_file():
+            raise InputError(
+                "is not an ordinary file (it is a pipe, socket or device), so it cannot be read.",
+                path=path,
+                hint="Replace it with an ordinary file, or remove it.",
+            )
+        limit = max_file_bytes()
+        size = path.stat().st_size if path.exists() else 0
+        if size > limit:
+            raise InputError(
+                f"is {size / 1e6:.1f} MB, more than the limit of {limit / 1e6:g} MB for one file.",
+                path=path,
+                hint="Split it into several smaller files in the same folder, or raise the limit with the "
+                "environment variable KGPUB_MAX_FILE_MB if the machine has the memory and time for it.",
+            )
         data = path.read_bytes()
     except InputError:
         raise
@@ -121,6 +186,18 @@ def read_text(path: Path) -> str:
             "cannot be read: permission denied.", path=path, hint="Check the file's permissions."
         ) from None
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise InputError(
+                "is a symbolic link that leads back to itself (a loop), so it cannot be read.",
+                path=path,
+                hint="Replace the link with the file it should point to, or remove it.",
+            ) from None
+        if exc.errno == errno.ENOENT and path.is_symlink():
+            raise InputError(
+                f"is a symbolic link to {os.readlink(path)}, which does not exist.",
+                path=path,
+                hint="Point the link at an existing file, or remove it.",
+            ) from None
         raise InputError(f"cannot be read ({exc.strerror or exc}).", path=path) from None
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -148,9 +225,21 @@ _HINTS = [
     ("dot is expected", "End each statement with ' .' and separate values with ',' or ';'."),
     (
         "No scheme found",
-        "Write IRIs in full (<https://…>) or with a declared prefix; relative IRIs are not allowed.",
+        "Write IRIs in full (<https://…>) or with a declared prefix; a relative IRI needs a full @base.",
     ),
     ("language code", "Language tags look like @sv or @en."),
+    (
+        "Line jumps are not allowed",
+        'Close the string on the same line, or use """…""" for text on several lines.',
+    ),
+    ("subtag", "Language tags look like @sv or @en (with a region: @sv-FI)."),
+    ("should end with a ']'", "Every '[' needs a matching ']' before the statement's ' .'."),
+    (
+        "is not a valid subject",
+        "A statement before this place may lack its closing ' .', or a string its closing quote.",
+    ),
+    ("is not a valid predicate", "A property is an IRI or a prefixed name such as rdfs:label."),
+    ("escapes in IRIs", "In a prefixed name, % must be followed by two hexadecimal digits, as in %C3%A5."),
     (
         "Invalid IRI",
         "IRIs may not contain spaces, quotes or angle brackets; encode them (%20) or fix the IRI.",
@@ -159,11 +248,26 @@ _HINTS = [
 ]
 
 
-def _syntax_error(path: Path, exc: SyntaxError) -> RdfSyntaxError:
+def _syntax_error(path: Path, exc: SyntaxError, source: str = "") -> RdfSyntaxError:
     text = str(exc)
     detail = text.split(": ", 1)[1] if ": " in text else text
     detail = re.sub(r"\s*\(line \d+\)\s*$", "", detail)
     hint = next((h for needle, h in _HINTS if needle in detail), "Check the Turtle syntax near this place.")
+    lines = source.split("\n")
+    before = lines[exc.lineno - 1][: exc.offset] if exc.lineno and exc.lineno <= len(lines) else ""
+    if exc.offset and re.search(r"[\"']@[\w-]*$", before):  # in a language tag
+        hint = "Language tags look like @sv or @en (with a region: @sv-FI, with a hyphen)."
+    elif "dot is expected" in detail and exc.lineno and not before[:-1].strip():
+        # The token that should have been a ' .' starts a line: the dot belongs after the last statement.
+        filled = [n for n in range(1, exc.lineno) if lines[n - 1].strip()[:1] not in ("", "#")]
+        previous = filled[-1] if filled else 0
+        if previous:
+            hint = (
+                f"Line {previous} probably lacks its end: ' .' after a statement, ';' before another "
+                "property or ',' before another value."
+            )
+    if source.lstrip().startswith(("<?xml", "<!DOCTYPE", "<rdf:RDF", "{", "[")):
+        hint = "The file looks like RDF/XML or JSON-LD, not Turtle: kgpub reads only Turtle, so convert it."
     return RdfSyntaxError(
         f"Turtle syntax error: {detail.rstrip('.')}.",
         path=path,
@@ -211,6 +315,10 @@ def parse_file(path: Path, converter: _Converter | None = None) -> tuple[list[Tr
     try:
         for quad in parser:
             obj = quad.object
+            if isinstance(obj, ox.Triple) or isinstance(quad.subject, ox.Triple):
+                raise _triple_term(path, text)
+            if isinstance(obj, ox.Literal) and _NOT_XML.search(obj.value):
+                raise _control_character(path, text, obj.value)
             if isinstance(obj, ox.Literal) and not obj.language:
                 why = _lexical.problem(obj.value, obj.datatype.value)
                 if why:
@@ -220,9 +328,60 @@ def parse_file(path: Path, converter: _Converter | None = None) -> tuple[list[Tr
                 (converter.term(quad.subject), converter.term(quad.predicate), converter.term(obj))
             )
     except SyntaxError as exc:
-        raise _syntax_error(path, exc) from None
+        raise _syntax_error(path, exc, text) from None
     source.prefixes = dict(parser.prefixes)
+    _check_prefixes(path, text)
     return triples, source
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _triple_term(path: Path, text: str) -> RdfSyntaxError:
+    found = re.search(r"<<", text) or re.search(r"\{\|", text) or re.search(r"(?<=\s)~", text)
+    line, column = _line_col(text, found.start()) if found else (None, None)
+    return RdfSyntaxError(
+        "Turtle syntax error: statements about statements (RDF 1.2: << … >>, ~, {| … |}) are not supported.",
+        path=path,
+        line=line,
+        column=column,
+        hint="State the facts directly, and put any remark in an skos:note of the entity.",
+    )
+
+
+def _control_character(path: Path, text: str, value: str) -> RdfSyntaxError:
+    char = _NOT_XML.search(value)
+    assert char is not None
+    code = ord(char.group())
+    # The character itself, or a \u / \U escape of it.
+    found = re.search(rf"{re.escape(char.group())}|\\u{code:04x}|\\U{code:08x}", text, re.IGNORECASE)
+    line, column = _line_col(text, found.start()) if found else (None, None)
+    return RdfSyntaxError(
+        f"a text holds the control character U+{code:04X}, which cannot be published "
+        "(the RDF/XML dump cannot hold it).",
+        path=path,
+        line=line,
+        column=column,
+        hint="Remove it; such characters often come with text copied from a PDF or a word processor.",
+    )
+
+
+def _check_prefixes(path: Path, text: str) -> None:
+    """Refuse a prefix declared twice in one file with different IRIs (legal Turtle, but a trap)."""
+    seen: dict[str, tuple[str, int]] = {}
+    for match in _PREFIX_DECL.finditer(text):
+        name, iri = match.group(1), match.group(2)
+        line = text.count("\n", 0, match.start()) + 1
+        first = seen.setdefault(name, (iri, line))
+        if first[0] != iri:
+            raise RdfSyntaxError(
+                f"the prefix {name}: is declared again with another IRI (<{iri}>; on line {first[1]} it "
+                f"is <{first[0]}>), so {name}: means one thing above this line and another below it.",
+                path=path,
+                line=line,
+                hint="Give one of the namespaces another prefix name, or remove the wrong @prefix line.",
+            )
 
 
 def find_files(folder: Path, *, recursive: bool = False) -> list[Path]:
@@ -241,6 +400,16 @@ def find_files(folder: Path, *, recursive: bool = False) -> list[Path]:
     )
     for dirpath, dirnames, filenames in walker:
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in dirnames:  # os.walk lists these as folders: say so rather than skip them
+            if name.lower().endswith(".ttl"):
+                raise _folder_error(Path(dirpath) / name)
+            if (Path(dirpath) / name).is_symlink():
+                raise InputError(
+                    "is a symbolic link to a folder; kgpub does not follow linked folders (a link can "
+                    "lead back to where it starts), so its files would be left out.",
+                    path=Path(dirpath) / name,
+                    hint="Move or copy the files into the folder itself, and remove the link.",
+                )
         for name in filenames:
             if name.startswith("."):
                 continue

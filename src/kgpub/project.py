@@ -62,8 +62,15 @@ class Project:
     def config_path(self) -> Path:
         return self.root / CONFIG_FILE
 
-    def _files(self, folder: Path, *, recursive: bool = False, what: str) -> list[Path]:
-        files = find_files(folder, recursive=recursive)
+    @property
+    def catalog_path(self) -> Path:
+        """``data/catalog.ttl``: the catalogue description (DCAT-AP-SE), read by :mod:`kgpub.catalog`."""
+        return self.data_dir / "catalog.ttl"
+
+    def _files(
+        self, folder: Path, *, recursive: bool = False, what: str, exclude: Path | None = None
+    ) -> list[Path]:
+        files = [p for p in find_files(folder, recursive=recursive) if p != exclude]
         if not files:
             raise InputError(
                 f"the folder holds no Turtle (.ttl) files, so there is no {what} to read.",
@@ -81,7 +88,9 @@ class Project:
     @cached_property
     def data(self) -> Loaded:
         """The data files (``data/`` and its subfolders, such as ``data/links/``), parsed."""
-        return load_files(self._files(self.data_dir, recursive=True, what="data"))
+        # data/catalog.ttl describes the publication (the DCAT-AP-SE catalogue), not Kiruna: it is
+        # left out of the graph, so it is neither validated with the data nor published in the dumps.
+        return load_files(self._files(self.data_dir, recursive=True, what="data", exclude=self.catalog_path))
 
     @cached_property
     def shapes(self) -> Graph:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from rdflib import Graph, URIRef
 
+from kgpub.catalog import write_catalog
 from kgpub.enrich import inferred
 from kgpub.errors import PublishError, ValidationFailed
 from kgpub.serialise import FORMATS, Canonical, JsonLdWriter, make_context, ox_triples, serialise
@@ -26,6 +27,7 @@ from kgpub.vocab import STANDARD_PREFIXES
 
 if TYPE_CHECKING:
     from kgpub.project import Project
+    from kgpub.release import Changes
     from kgpub.validate import Report
 
 
@@ -39,6 +41,10 @@ class BuildResult:
     report: Report
     inferred: int = 0
     timings: dict[str, float] = field(default_factory=dict)
+    #: The release this build made and what changed since the previous one (kgpub.release).
+    changes: Changes | None = None
+    #: The static site, when one was asked for (kgpub.site).
+    site: Path | None = None
 
 
 def data_prefixes(graph: Graph, id_base: str) -> dict[str, str]:
@@ -74,8 +80,8 @@ def write_rdf(
     return names
 
 
-def build(project: Project, out: Path | None = None) -> BuildResult:
-    """Validate (stop if it fails), enrich and publish the project into ``out``."""
+def build(project: Project, out: Path | None = None, site: Path | None = None) -> BuildResult:
+    """Validate (stop if it fails), enrich and publish the project into ``out`` (and a static ``site``)."""
     import time
 
     timings: dict[str, float] = {}
@@ -105,10 +111,14 @@ def build(project: Project, out: Path | None = None) -> BuildResult:
     prefixes = output_prefixes(data, id_base)
     context = make_context(ontology, prefixes)
     writer = JsonLdWriter(context)
+    from kgpub.release import compare, release_project, write_changes
+
+    changes = compare(project, enriched, out)  # with the publication this one replaces
 
     mark = time.perf_counter()
     tmp = _fresh_temp(out)
     files: list[str] = []
+    staged = None
     try:
         files += write_rdf(tmp, project.config.name, enriched, prefixes, writer, context_url(project))
         files += write_rdf(
@@ -132,9 +142,20 @@ def build(project: Project, out: Path | None = None) -> BuildResult:
                 json.dumps(index, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
             )
             files.append("queries/index.json")
+        files += write_changes(tmp, changes, out)  # changes.ttl, changes.md
+        # DCAT-AP-SE catalogue and VoID, from the dumps; their version and modified date are the release's
+        files += write_catalog(release_project(project, changes.release), tmp, enriched)
+        if site is not None:  # last: the static site holds every file of the publication
+            from kgpub.site import stage_site
+
+            staged = stage_site(project, tmp, out, site, enriched, Canonical.of(ontology), context)
         _sync(tmp)
         _swap(tmp, out)
+        if staged is not None:
+            staged.commit()
     except OSError as exc:
+        if staged is not None:
+            staged.discard()
         shutil.rmtree(tmp, ignore_errors=True)
         raise PublishError(
             f"could not write the publication ({exc.strerror or exc}); the previous one is unchanged.",
@@ -142,6 +163,8 @@ def build(project: Project, out: Path | None = None) -> BuildResult:
             hint="Free some disk space or check the folder's permissions, then build again.",
         ) from None
     except BaseException:
+        if staged is not None:
+            staged.discard()
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     timings["write"] = time.perf_counter() - mark
@@ -152,6 +175,8 @@ def build(project: Project, out: Path | None = None) -> BuildResult:
         report=report,
         inferred=len(enriched) - len(data),
         timings=timings,
+        changes=changes,
+        site=site,
     )
 
 

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +20,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
+from kgpub.errors import InputError
 from kgpub.vocab import KGPUB, KGSH, RDF, RDFS, SH, SKOS, STANDARD_PREFIXES, XSD
 
 if TYPE_CHECKING:
@@ -53,6 +55,8 @@ class Finding:
     component: str | None
     file: str | None = None
     line: int | None = None
+    #: ``file:line`` of the same property of the same entity in other files (values that disagree).
+    also: tuple[str, ...] = ()
 
     def message(self, lang: str) -> str:
         """The message in ``lang``, else English, else any."""
@@ -120,6 +124,13 @@ class Report:
                 value = f" = {f.value}" if f.value is not None else ""
                 out.append(f"  {where}: {severity}:{path}{value}")
                 out.append(f"      {f.message(lang)}")
+                if f.also:
+                    others = ", ".join(f.also)
+                    out.append(
+                        f"      Anges även i {others}: behåll ett av värdena, i en enda fil."
+                        if sv
+                        else f"      Also given in {others}: keep one of the values, in one file only."
+                    )
             out.append("")
         nv, nw = len(self.violations), len(self.warnings)
         if sv:
@@ -355,6 +366,12 @@ def validate(project: Project, *, jobs: int | None = None) -> Report:
     import os
 
     data = project.data
+    if len(data.graph) == 0:
+        raise InputError(
+            "the Turtle files hold no statements, so there is nothing to check or publish.",
+            path=project.data_dir,
+            hint="Add at least one entry; the README shows how.",
+        )
     ontology = project.ontology.graph
     shapes = project.shapes + config_shapes(project.config.languages, project.config.id_base)
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
@@ -412,13 +429,11 @@ def _finding(g: Graph, result: Node, data: Any, root: Path) -> Finding:
         labels = {x.language: str(x) for x in data.graph.objects(focus, RDFS.label) if isinstance(x, Literal)}
         label = labels.get("sv") or labels.get("en") or next(iter(labels.values()), None)
     where = data.locate(focus, value) if focus is not None else None
+    stated = _stated_in(data, focus, path) if value is None and component in _TOO_MANY else []
+    where = stated[0] if stated else where
     file = line = None
     if where is not None:
-        file_path, line = where
-        try:
-            file = str(file_path.relative_to(root))
-        except ValueError:
-            file = str(file_path)
+        file, line = _relative(where[0], root), where[1]
     return Finding(
         severity=severity,
         focus=_text(focus),
@@ -430,7 +445,48 @@ def _finding(g: Graph, result: Node, data: Any, root: Path) -> Finding:
         component=None if component is None else str(component),
         file=file,
         line=line,
+        also=tuple(f"{_relative(other, root)}:{number}" for other, number in stated[1:]),
     )
+
+
+#: Components that fire when a property has too many values, which may come from several files.
+_TOO_MANY = (
+    SH.MaxCountConstraintComponent,
+    SH.UniqueLangConstraintComponent,
+    SH.QualifiedMaxCountConstraintComponent,
+)
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+@lru_cache(maxsize=8)
+def _subject_predicates(text: str) -> frozenset[tuple[str, str]]:
+    """The (subject IRI, predicate IRI) pairs of one file's Turtle (already known to parse)."""
+    import pyoxigraph as ox
+
+    quads = ox.parse(text.encode("utf-8"), ox.RdfFormat.TURTLE)
+    pairs = ((q.subject, q.predicate.value) for q in quads)
+    return frozenset((s.value, p) for s, p in pairs if isinstance(s, ox.NamedNode))
+
+
+def _stated_in(data: Any, focus: Node | None, path: Node | None) -> list[tuple[Path, int | None]]:
+    """File and line of each file that gives ``focus`` a value of ``path`` (a property given too often)."""
+    named = isinstance(focus, URIRef) and isinstance(path, URIRef)
+    indexes = data.subject_files.get(focus, []) if named else []
+    out = []
+    for index in indexes:
+        source = data.files[index]
+        # Several files describe the entity: parse their text again to see which state the property.
+        if len(indexes) > 1 and (str(focus), str(path)) not in _subject_predicates(source.text):
+            continue
+        start = source.line_of(focus, at_start=True) or source.line_of(focus) or 1
+        out.append((source.path, source.line_of(path, start - 1) or start))
+    return out
 
 
 def _text(node: Node | None) -> str:

@@ -26,16 +26,18 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from kgpub.catalog import catalog_endpoint, page_jsonld
 from kgpub.project import Project
 from kgpub.serve import negotiate
 from kgpub.serve.describe import Description, describe_query
 from kgpub.serve.guard import Refused, check, is_update
 from kgpub.serve.pool import Dump, PoolBusy, QueryPool, QueryTimeout
+from kgpub.serve.reconcile import reconcile_routes
 from kgpub.serve.settings import ServeSettings
 from kgpub.serve.texts import TEXTS
 from kgpub.vocab import ONTOLOGY_IRI
@@ -412,6 +414,9 @@ def service_description(site: Site, endpoint: str) -> list[ox.Triple]:
         ox.Triple(union, rdf_type, sd("Graph")),
         ox.Triple(default, ox.NamedNode("http://rdfs.org/ns/void#inDataset"), dataset),
     ]
+    if (site.dist / "void.ttl").exists():  # the dataset's VoID description (kgpub.catalog)
+        void = ox.NamedNode(endpoint.rsplit("sparql", 1)[0] + "dumps/void.ttl")
+        triples.append(ox.Triple(dataset, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#seeAlso"), void))
     if site.settings.service_allow:
         triples.append(ox.Triple(service, sd("feature"), sd("BasicFederatedQuery")))
     for number, graph in enumerate((site.data_graph, site.ontology_graph)):
@@ -622,8 +627,12 @@ async def openapi(request: Request) -> Response:
     return JSONResponse(openapi_document(site, str(request.base_url).rstrip("/")))
 
 
+#: Request headers larger than this in total are refused with 431, whatever the HTTP parser allows.
+MAX_HEADER_BYTES = 16 * 1024
+
+
 class SecurityHeaders:
-    """nosniff on every response (HTML pages add their own policy)."""
+    """nosniff on every response (HTML pages add their own policy); oversized headers get 431."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -631,6 +640,15 @@ class SecurityHeaders:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        size = sum(len(k) + len(v) for k, v in scope.get("headers", []))
+        if size > MAX_HEADER_BYTES:
+            response = PlainTextResponse(
+                "Request headers too large.\n",
+                status_code=431,
+                headers={"X-Content-Type-Options": "nosniff", "Connection": "close"},
+            )
+            await response(scope, receive, send)
             return
 
         async def send_with_headers(message: Message) -> None:
@@ -657,7 +675,9 @@ def create_app(site: Site) -> Starlette:
         Route("/api/queries", api_queries),
         Route("/api/queries/{name}", api_query),
         Route("/api/openapi.json", openapi),
-        Route("/catalog", lambda r: RedirectResponse("/dumps/", status_code=302)),
+        Route("/datasets/dcat", catalog_endpoint),  # the address dataportal.se harvests (RDF/XML)
+        Route("/catalog", catalog_endpoint),
+        *reconcile_routes(site),  # the W3C Reconciliation API (OpenRefine) at /reconcile
         Route("/{kind}", list_page),
         Mount("/dumps", app=StaticFiles(directory=str(site.dist)), name="dumps"),
         Mount("/static", app=StaticFiles(directory=str(static)), name="static"),
@@ -685,4 +705,5 @@ def create_app(site: Site) -> Starlette:
         routes=routes, middleware=middleware, exception_handlers={404: not_found, 500: server_error}
     )
     app.state.site = site
+    site.templates.globals["dataset_jsonld"] = page_jsonld(site.dist)  # home.html's schema.org Dataset
     return app

@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pyoxigraph as ox
 
 from kgpub.serve.describe import RDF_TYPE, RDFS_LABEL, Description
 
 if TYPE_CHECKING:
-    from kgpub.serve.app import Site
+    from kgpub.project import Project
+
+
+class Site(Protocol):
+    """What the view models need: the server's ``app.Site``, or ``site.StaticSite`` for static pages."""
+
+    project: Project
+    ontology_graph: str
+
+    @property
+    def base(self) -> str: ...
+    def local(self, iri: str) -> str | None: ...
+    def query(self, sparql: str) -> Any: ...
+
 
 SCHEMA = "http://schema.org/"
 KGPUB = "https://w3id.org/kgpub/def#"
