@@ -220,3 +220,23 @@ def test_error_bodies_have_no_traces_or_paths(live_server: LiveServer, path: str
         )
         if r.status_code >= 400:
             no_leak(r.text)
+
+
+def test_concurrent_requests_to_every_kind_of_route(live_server: LiveServer) -> None:
+    """Forty requests at once across pages, RDF, queries and the API all succeed, and the server lives on."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    requests = [
+        ("/id/project/co-kiruna", "text/turtle"), ("/id/project/kirunabo", "text/html"),
+        ("/id/organisation/kiruna-kommun", "application/ld+json"), ("/def", "text/turtle"), ("/", "text/html"),
+        ("/sparql?query=SELECT%20*%20%7B%3Fs%20%3Fp%20%3Fo%7D%20LIMIT%205", "application/sparql-results+json"),
+        ("/api/queries/projects", "application/json"), ("/projects", "text/html"),
+    ] * 5
+
+    def fetch(item: tuple[str, str]) -> int:
+        return httpx.get(live_server.url + item[0], headers={"accept": item[1]}, timeout=30).status_code
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        statuses = list(pool.map(fetch, requests))
+    assert statuses == [200] * len(requests)
+    alive(live_server)
