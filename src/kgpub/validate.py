@@ -424,6 +424,7 @@ def _finding(g: Graph, result: Node, data: Any, root: Path) -> Finding:
         messages.setdefault(lang or "", str(message))
     if "" in messages and len(messages) > 1:
         del messages[""]
+    messages = dict(sorted(messages.items()))  # a stable order, whatever the graph's
     label = None
     if focus is not None:
         labels = {x.language: str(x) for x in data.graph.objects(focus, RDFS.label) if isinstance(x, Literal)}
