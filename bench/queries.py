@@ -76,14 +76,26 @@ def measure(project_dir: Path, runs: int, rdflib_limit: float) -> list[dict[str,
             note = ""
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
-        size = len(result.rows) if result.kind == "select" else len(result.triples or []) if result.kind == "graph" else 1
-        rows.append({"query": name, "pyoxigraph_ms": ox_ms, "rdflib_ms": rdflib_ms, "results": size, "note": note})
+        size = (
+            len(result.rows)
+            if result.kind == "select"
+            else len(result.triples or [])
+            if result.kind == "graph"
+            else 1
+        )
+        rows.append(
+            {"query": name, "pyoxigraph_ms": ox_ms, "rdflib_ms": rdflib_ms, "results": size, "note": note}
+        )
     return rows
 
 
 def table(project: str, triples: int, rows: list[dict[str, Any]], limit: float) -> str:
-    out = [f"### {project} ({triples:,} triples)", "",
-           "| query | results | pyoxigraph ms (median) | rdflib ms | rdflib / pyoxigraph |", "|---|---:|---:|---:|---:|"]
+    out = [
+        f"### {project} ({triples:,} triples)",
+        "",
+        "| query | results | pyoxigraph ms (median) | rdflib ms | rdflib / pyoxigraph |",
+        "|---|---:|---:|---:|---:|",
+    ]
     for r in rows:
         if r["rdflib_ms"] is not None:
             rdf, ratio = f"{r['rdflib_ms']:.1f}", f"{r['rdflib_ms'] / r['pyoxigraph_ms']:.0f}×"
@@ -96,9 +108,18 @@ def table(project: str, triples: int, rows: list[dict[str, Any]], limit: float) 
     finished = [r for r in rows if r["rdflib_ms"] is not None]
     ratios = [r["rdflib_ms"] / r["pyoxigraph_ms"] for r in finished]
     verdict = "PASS" if med < TARGET_MS else "FAIL"
-    out += ["", f"Median canned query on pyoxigraph: **{med:.2f} ms** (target < {TARGET_MS:.0f} ms at 100k: {verdict}). "
-            f"Median ratio rdflib/pyoxigraph over the {len(finished)} queries rdflib finished: "
-            f"{statistics.median(ratios):.0f}×" + (f"; {len(rows) - len(finished)} did not finish on rdflib (timeout {limit:g} s or an rdflib error)." if len(finished) < len(rows) else "."), ""]
+    out += [
+        "",
+        f"Median canned query on pyoxigraph: **{med:.2f} ms** (target < {TARGET_MS:.0f} ms at 100k: {verdict}). "
+        f"Median ratio rdflib/pyoxigraph over the {len(finished)} queries rdflib finished: "
+        f"{statistics.median(ratios):.0f}×"
+        + (
+            f"; {len(rows) - len(finished)} did not finish on rdflib (timeout {limit:g} s or an rdflib error)."
+            if len(finished) < len(rows)
+            else "."
+        ),
+        "",
+    ]
     return "\n".join(out)
 
 

@@ -1,6 +1,6 @@
 """Benchmark kgpub: generate projects, time ``kgpub validate`` and ``kgpub build``, compare with peers.
 
-    python bench/run.py [--sizes kiruna,10k,100k] [--quick] [--profile]
+    python bench/run.py [--sizes kiruna,10k,100k] [--quick] [--profile] [--all]
 
 Every measurement is a fresh subprocess (interpreter start and imports count); wall time is the
 median of ``--repeat`` runs (default 3, and 1 from 100k triples up), peak memory is the child's
@@ -575,6 +575,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--profile", action="store_true", help="also cProfile one build per size (bench/out/profile-*)"
     )
+    parser.add_argument(
+        "--all",
+        action="store_true",
+        help="also the canned-query benchmark (bench/queries.py) and the HTTP one (bench/serve.py, needs wrk)",
+    )
     args = parser.parse_args(argv)
     sizes = [
         s.strip().lower()
@@ -596,6 +601,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         json.dumps({"versions": versions(), "results": raw}, indent=1), encoding="utf-8"
     )
     print(text)
+    if args.all:
+        import queries
+        import serve
+
+        queries.main(["--projects", "kiruna,100k"])
+        serve.main(["--project", "100k"])
 
 
 if __name__ == "__main__":

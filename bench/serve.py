@@ -78,7 +78,15 @@ def _children(pid: int) -> list[int]:
 
 
 def wrk(url: str, seconds: int, connections: int, accept: str, script: Path | None = None) -> dict[str, Any]:
-    args = ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--latency", "-H", f"Accept: {accept}"]
+    args = [
+        "wrk",
+        f"-t{min(2, connections)}",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--latency",
+        "-H",
+        f"Accept: {accept}",
+    ]
     if script:
         args += ["-s", str(script)]
     text = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout
@@ -92,8 +100,13 @@ def wrk(url: str, seconds: int, connections: int, accept: str, script: Path | No
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))  # type: ignore[union-attr]
     errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
     socket_errors = re.search(r"Socket errors: (.*)", text)
-    return {"rps": rps, "p50": latency("50"), "p99": latency("99"), "errors": int(errors.group(1)) if errors else 0,
-            "socket_errors": socket_errors.group(1) if socket_errors else ""}
+    return {
+        "rps": rps,
+        "p50": latency("50"),
+        "p99": latency("99"),
+        "errors": int(errors.group(1)) if errors else 0,
+        "socket_errors": socket_errors.group(1) if socket_errors else "",
+    }
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -117,27 +130,56 @@ def main(argv: list[str] | None = None) -> None:
     base = tomllib.loads((folder / "kgpub.toml").read_text()).get("base", "https://data.kiruna.se/")
     dist = folder / "dist"
     kg_port, ox_port = free_port(), free_port()
-    kg = subprocess.Popen([str(BIN / "kgpub"), "--project", str(folder), "serve", "--port", str(kg_port)],
-                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    kg = subprocess.Popen(
+        [str(BIN / "kgpub"), "--project", str(folder), "serve", "--port", str(kg_port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     store = Path(tempfile.mkdtemp())
-    subprocess.run([str(BIN / "oxigraph"), "load", "--location", str(store), "--file", str(dist / f"{name}.nt"),
-                    str(dist / "ontology.nt")], check=True, capture_output=True)
-    ox = subprocess.Popen([str(BIN / "oxigraph"), "serve-read-only", "--location", str(store), "--bind",
-                           f"127.0.0.1:{ox_port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [
+            str(BIN / "oxigraph"),
+            "load",
+            "--location",
+            str(store),
+            "--file",
+            str(dist / f"{name}.nt"),
+            str(dist / "ontology.nt"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    ox = subprocess.Popen(
+        [
+            str(BIN / "oxigraph"),
+            "serve-read-only",
+            "--location",
+            str(store),
+            "--bind",
+            f"127.0.0.1:{ox_port}",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         kg_url, ox_url = f"http://127.0.0.1:{kg_port}", f"http://127.0.0.1:{ox_port}"
         wait(kg_url + "/")
         wait(ox_url + "/query?query=" + urllib.parse.quote("ASK {}"))
         # an entity that exists: the first project in the dump
-        with urllib.request.urlopen(kg_url + "/sparql?query=" + urllib.parse.quote(
-                "SELECT ?p WHERE { ?p a <http://schema.org/Project> } ORDER BY ?p LIMIT 1")) as r:
+        with urllib.request.urlopen(
+            kg_url
+            + "/sparql?query="
+            + urllib.parse.quote("SELECT ?p WHERE { ?p a <http://schema.org/Project> } ORDER BY ?p LIMIT 1")
+        ) as r:
             entity = json_lib.loads(r.read())["results"]["bindings"][0]["p"]["value"]
-        path = "/" + entity[len(base):]
+        path = "/" + entity[len(base) :]
         simple = f"SELECT ?p ?o WHERE {{ <{entity}> ?p ?o }}"
-        join = ("PREFIX schema: <http://schema.org/> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
-                "SELECT ?project ?name ?funderName WHERE { ?project a schema:Project ; rdfs:label ?name ; "
-                'schema:startDate ?start ; schema:funder/rdfs:label ?funderName . FILTER(LANG(?name) = "sv") '
-                'FILTER(LANG(?funderName) = "sv") FILTER(SUBSTR(STR(?start), 1, 4) = "2018") } LIMIT 100')
+        join = (
+            "PREFIX schema: <http://schema.org/> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+            "SELECT ?project ?name ?funderName WHERE { ?project a schema:Project ; rdfs:label ?name ; "
+            'schema:startDate ?start ; schema:funder/rdfs:label ?funderName . FILTER(LANG(?name) = "sv") '
+            'FILTER(LANG(?funderName) = "sv") FILTER(SUBSTR(STR(?start), 1, 4) = "2018") } LIMIT 100'
+        )
         json = "application/sparql-results+json"
         rows = []
         memory_before = rss_mb(kg.pid)
@@ -153,11 +195,22 @@ def main(argv: list[str] | None = None) -> None:
             rows.append({"case": label, "server": server, **result})
         # mixed load: 32 connections over pages, dumps and queries
         script = OUT / "mixed.lua"
-        paths = [path, path + ".ttl", "/", "/projects", "/dumps/context.jsonld", "/queries/projects",
-                 "/sparql?query=" + urllib.parse.quote(simple), "/def", "/api/queries"]
-        script.write_text("local paths = {" + ",".join(f'"{p}"' for p in paths) + "}\n"
-                          "local i = 0\nrequest = function()\n  i = i % #paths + 1\n"
-                          "  return wrk.format(\"GET\", paths[i])\nend\n")
+        paths = [
+            path,
+            path + ".ttl",
+            "/",
+            "/projects",
+            "/dumps/context.jsonld",
+            "/queries/projects",
+            "/sparql?query=" + urllib.parse.quote(simple),
+            "/def",
+            "/api/queries",
+        ]
+        script.write_text(
+            "local paths = {" + ",".join(f'"{p}"' for p in paths) + "}\n"
+            "local i = 0\nrequest = function()\n  i = i % #paths + 1\n"
+            '  return wrk.format("GET", paths[i])\nend\n'
+        )
         mixed = wrk(kg_url, max(args.seconds * 3, 30), 32, "*/*", script)
         memory_after = rss_mb(kg.pid)
         rows.append({"case": "mixed, 32 connections", "server": "kgpub", **mixed})
@@ -168,15 +221,25 @@ def main(argv: list[str] | None = None) -> None:
         ox.wait(timeout=30)
         shutil.rmtree(store, ignore_errors=True)
     by = {(r["case"], r["server"]): r for r in rows}
-    lines = [f"## kgpub serve over loopback ({args.project}, {args.connections} connections, {args.seconds} s a case)", "",
-             "| case | server | requests/s | p50 ms | p99 ms | errors | vs Oxigraph |", "|---|---|---:|---:|---:|---:|---:|"]
+    lines = [
+        f"## kgpub serve over loopback ({args.project}, {args.connections} connections, {args.seconds} s a case)",
+        "",
+        "| case | server | requests/s | p50 ms | p99 ms | errors | vs Oxigraph |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
     for r in rows:
         peer = by.get((r["case"], "Oxigraph")) if r["server"] == "kgpub" else None
         ratio = f"{100 * r['rps'] / peer['rps']:.0f}%" if peer else ""
-        lines.append(f"| {r['case']} | {r['server']} | {r['rps']:.0f} | {r['p50']:.2f} | {r['p99']:.2f} | "
-                     f"{r['errors']}{' ' + r['socket_errors'] if r['socket_errors'] else ''} | {ratio} |")
-    lines += ["", f"Server memory (RSS, main process and query workers): {memory_before:.0f} MB before the load, "
-              f"{memory_after:.0f} MB after.", ""]
+        lines.append(
+            f"| {r['case']} | {r['server']} | {r['rps']:.0f} | {r['p50']:.2f} | {r['p99']:.2f} | "
+            f"{r['errors']}{' ' + r['socket_errors'] if r['socket_errors'] else ''} | {ratio} |"
+        )
+    lines += [
+        "",
+        f"Server memory (RSS, main process and query workers): {memory_before:.0f} MB before the load, "
+        f"{memory_after:.0f} MB after.",
+        "",
+    ]
     text = "\n".join(lines)
     print(text)
     OUT.mkdir(exist_ok=True)
