@@ -146,6 +146,7 @@ def test_bad_input(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
         if code != 0:
             assert [p.name for p in dist.iterdir()] == ["kiruna.ttl"]
             assert (dist / "kiruna.ttl").read_text() == PREVIOUS
+            assert not list(project.glob(".dist.*")), "a temporary folder of the build was left behind"
     if code == 0:
         assert (dist / "exempel.ttl").is_file() and not (dist / "kiruna.ttl").exists()
 
@@ -222,3 +223,23 @@ def test_other_rdf_formats_are_refused_before_they_are_read(
             listener.accept()  # nobody came for the entity or the context
     finally:
         listener.close()
+
+
+@pytest.mark.parametrize(
+    ("option", "out", "code"),
+    [("--out", out, 2) for out in (".", "..", "data", "data/dist", "shapes", "kgpub.toml")]
+    + [("--site", out, 2) for out in ("data", "data/site", "ontology", "queries/x")]
+    + [("--site", out, 4) for out in (".", "..")],  # refused by kgpub.site, as a writing problem
+)
+def test_build_out_may_not_replace_the_project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, option: str, out: str, code: int
+) -> None:
+    """build --out or --site naming the project, a folder above it or an input is refused; nothing is lost."""
+    project = make_project(tmp_path / "p")
+    monkeypatch.chdir(project)
+    before = sorted(p.relative_to(project).as_posix() for p in project.rglob("*"))
+    result = CliRunner().invoke(cli, ["--project", ".", "build", option, out])
+    assert result.exit_code == code, result.output
+    if code == 2:
+        assert result.stderr.startswith(f"Error: {option}: the output folder cannot be {out!r}: ")
+    assert set(before) <= {p.relative_to(project).as_posix() for p in project.rglob("*")}

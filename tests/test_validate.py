@@ -33,8 +33,8 @@ exp:a a kgpub:Project ;
 def test_parallel_validation_finds_exactly_what_one_process_finds(tmp_path: Path) -> None:
     """Splitting the shapes over two forked processes gives the identical report."""
     project = Project(make_project(tmp_path / "p", {"x.ttl": BROKEN}))
-    one = validate(project, jobs=1)
-    two = validate(project, jobs=2)
+    one = validate(project, jobs=1, cache=False)
+    two = validate(project, jobs=2, cache=False)
     assert one.findings == two.findings
     assert len(one.violations) >= 7
 
@@ -55,3 +55,18 @@ def test_seeded_violations_each_found(tmp_path: Path) -> None:
     }
     missing = expected - by_shape
     assert not missing, (missing, sorted(by_shape))
+
+
+def test_unchanged_inputs_reuse_the_report(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """`kgpub validate` then `kgpub build` on the same inputs runs the shapes once; any change runs them again."""
+    import kgpub.validate as v
+
+    root = make_project(tmp_path / "p", {"x.ttl": BROKEN})
+    first = validate(Project(root))
+    calls = []
+    monkeypatch.setattr(v, "_run_pyshacl", lambda *a: calls.append(1) or [])
+    again = validate(Project(root))
+    assert again.findings == first.findings and calls == []
+    (root / "data" / "x.ttl").write_text(BROKEN.replace('"A"@sv', '"A2"@sv'), encoding="utf-8")
+    validate(Project(root))
+    assert calls == [1]

@@ -14,6 +14,9 @@ import click
 from kgpub import __version__
 from kgpub.errors import KgpubError, QueryError, ValidationFailed
 from kgpub.project import Project
+from kgpub.push import KINDS
+
+STORE_KINDS = list(KINDS)
 
 
 class KgpubGroup(click.Group):
@@ -41,6 +44,18 @@ class KgpubGroup(click.Group):
                 err=True,
             )
             ctx.exit(70)
+
+
+def _check_output(project: Project, out: Path, option: str, *, inputs_only: bool = False) -> None:
+    """Refuse an output folder whose replacement would delete the project or one of its inputs."""
+    from kgpub.config import CONFIG_FILE, INPUT_FOLDERS, output_problem
+    from kgpub.errors import InputError
+
+    target, root = out.resolve(), project.root.resolve()
+    inputs = [root / name for name in (*INPUT_FOLDERS, CONFIG_FILE)]
+    whole = not inputs_only and (target == root or target in root.parents)
+    if whole or any(target == i or i in target.parents for i in inputs):
+        raise InputError(f"{option}: {output_problem(out)}", hint="Choose a new folder of its own.")
 
 
 def _project(ctx: click.Context) -> Project:
@@ -132,7 +147,11 @@ def build(ctx: click.Context, out: Path | None, lang: str, site: str | None) -> 
 
     ctx.meta["kgpub.lang"] = lang
     project = _project(ctx)
+    if out is not None:
+        _check_output(project, out, "--out")
     folder = None if site is None else Path(site) if site else (out or project.output_dir) / "site"
+    if site:  # (kgpub.site refuses the project itself and the folders above it)
+        _check_output(project, Path(site), "--site", inputs_only=True)
     result = publish(project, out, site=folder)
     warnings = len(result.report.warnings)
     click.echo(
@@ -281,6 +300,8 @@ def query(
 @click.option("--timeout", type=float, default=None, help="Seconds a SPARQL query may run (default 10).")
 @click.option("--max-rows", type=int, default=None, help="Rows a result may have (default 10000).")
 @click.option("--workers", type=int, default=None, help="Query worker processes (default 2).")
+@click.option("--store", metavar="URL", default=None, help="Serve from this triple store (see 'kgpub push').")
+@click.option("--store-kind", type=click.Choice(STORE_KINDS), default=None, help="The kind of --store.")
 @click.pass_context
 def serve(
     ctx: click.Context,
@@ -289,6 +310,8 @@ def serve(
     timeout: float | None,
     max_rows: int | None,
     workers: int | None,
+    store: str | None,
+    store_kind: str | None,
 ) -> None:
     """Serve the graph: SPARQL endpoint, linked data, pages (builds first if dist/ is missing or stale)."""
     from kgpub.serve import run, serve_settings
@@ -301,8 +324,82 @@ def serve(
         timeout=timeout,
         max_rows=max_rows,
         workers=workers,
+        store=store,
+        store_kind=store_kind,
     )
     run(project, settings, echo=click.echo)
+
+
+@cli.command()
+@click.option("--store", metavar="URL", default=None, help="The store's base address ([push] store).")
+@click.option(
+    "--store-kind",
+    type=click.Choice(STORE_KINDS),
+    default=None,
+    help="What the store is; presets its query, update and graph-store paths (default generic).",
+)
+@click.option("--graph", metavar="IRI", default=None, help="The data graph (default {base}graph/{name}).")
+@click.option("--query-url", metavar="URL", default=None, help="The store's SPARQL query endpoint.")
+@click.option("--update-url", metavar="URL", default=None, help="The store's SPARQL update endpoint.")
+@click.option("--gsp-url", metavar="URL", default=None, help="The store's Graph Store Protocol endpoint.")
+@click.option("--chunk-size", type=click.IntRange(min=1), default=None, help="Triples per request (25000).")
+@click.option(
+    "--dist",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Push this build (default: the output folder, built first if missing or stale).",
+)
+@click.pass_context
+def push(
+    ctx: click.Context,
+    store: str | None,
+    store_kind: str | None,
+    graph: str | None,
+    query_url: str | None,
+    update_url: str | None,
+    gsp_url: str | None,
+    chunk_size: int | None,
+    dist: Path | None,
+) -> None:
+    """Load the graph, the ontology and the catalogue into a triple store, replacing them atomically.
+
+    Credentials come from KGPUB_STORE_USER and KGPUB_STORE_PASSWORD (or KGPUB_STORE_TOKEN) or from
+    a netrc file, never from the command line.
+    """
+    from kgpub.push import find_credentials, graph_names, progress_bar, push_settings, store_endpoints
+    from kgpub.push import push as push_graphs
+
+    project = _project(ctx)
+    table = push_settings(project)
+    url = store or table.get("store")
+    if not url:
+        raise QueryError("give the store's address with --store URL (or 'store' in [push] of kgpub.toml).")
+    credentials = find_credentials(url)
+    endpoints = store_endpoints(
+        url,
+        store_kind or table.get("store_kind", "generic"),
+        query_url=query_url or table.get("query_url"),
+        update_url=update_url or table.get("update_url"),
+        gsp_url=gsp_url or table.get("gsp_url"),
+        credentials=credentials,
+    )
+    if dist is not None and not dist.is_dir():
+        raise QueryError(f"--dist {dist} is not a folder.")
+    result = push_graphs(
+        project,
+        endpoints,
+        dist=dist,
+        graphs=graph_names(project, graph),
+        credentials=credentials,
+        chunk_size=chunk_size or table.get("chunk_size", 25_000),
+        retries=table.get("retries", 4),
+        timeout=float(table.get("timeout", 300.0)),
+        progress=progress_bar(),
+    )
+    for name, count in result.graphs:
+        click.echo(f"<{name}>: {count} triples")
+    retried = f", {result.retried} requests retried" if result.retried else ""
+    click.echo(f"Pushed to {result.store} in {result.seconds:.1f} s ({result.swap}{retried}).")
 
 
 from kgpub.link.cli import link as _link  # noqa: E402  (the `kgpub link` group lives in its package)

@@ -51,8 +51,19 @@ _KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "version": ((str,), 'the release version, e.g. "1.0.0"'),
     "release": ((dt.date, str), "the release date, e.g. 2026-11-27"),
 }
+# The folders kgpub reads: a build replaces its whole output folder, so that may be none of them.
+INPUT_FOLDERS = ("data", "ontology", "shapes", "queries")
 # Tables reserved for later stages; their content is checked by the stage that reads it.
 _TABLES = {"serve", "link", "catalog", "push"}
+
+
+def output_problem(out: object) -> str:
+    """Why ``out`` cannot be the output folder (it is the project, or in one of its inputs)."""
+    return (
+        f"the output folder cannot be {str(out)!r}: a build replaces the whole output folder, so it must "
+        "be a folder of its own, not the project nor anything in data/, ontology/, shapes/ or queries/ "
+        '(e.g. "dist").'
+    )
 
 
 def _line_of(text: str, key: str) -> int | None:
@@ -153,6 +164,8 @@ def _checked(values: dict[str, Any], extra: dict[str, Any], path: Path, text: st
         out = values["output"]
         if not out or Path(out).is_absolute() or ".." in Path(out).parts:
             raise fail("output", "'output' must be a folder inside the project, e.g. \"dist\".")
+        if not Path(out).parts or Path(out).parts[0] in (*INPUT_FOLDERS, CONFIG_FILE):
+            raise fail("output", output_problem(out))
     if "release" in values and isinstance(values["release"], str):
         try:
             values["release"] = dt.date.fromisoformat(values["release"])

@@ -29,8 +29,9 @@ RDF_EXTENSIONS = {".rdf", ".owl", ".xml", ".nt", ".n3", ".trig", ".nq", ".jsonld
 #: 150,000 statements, half a minute to validate and build; Kiruna's whole data is 37 kB. Split a
 #: larger file, or raise the limit with the environment variable KGPUB_MAX_FILE_MB.
 MAX_FILE_MB = 10.0
-# Characters XML 1.0 cannot hold: a literal with one would make an RDF/XML dump that does not parse.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Characters refused in literals: those XML 1.0 cannot hold (an RDF/XML dump with one does not parse),
+# and the invisible line breaks NEL, LS and PS, which tools split lines at or not, as they please.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x85\u2028\u2029\ufffe\uffff]")
 _PREFIX_DECL = re.compile(r"^[ \t]*(?:@prefix|(?i:prefix))[ \t]+([^\s:]*):[ \t]*<([^>]*)>", re.MULTILINE)
 # An @base (group 1) or a relative IRI, one without a scheme (group 2).
 _BASE_OR_RELATIVE = re.compile(r"^[ \t]*(?:@base|(?i:base))[ \t]*<([^>]*)>|<([^:<>\s\"]*)>", re.MULTILINE)
@@ -357,13 +358,18 @@ def _control_character(path: Path, text: str, value: str) -> RdfSyntaxError:
     # The character itself, or a \u / \U escape of it.
     found = re.search(rf"{re.escape(char.group())}|\\u{code:04x}|\\U{code:08x}", text, re.IGNORECASE)
     line, column = _line_col(text, found.start()) if found else (None, None)
+    what = (
+        f"U+{code:04X}, an invisible line break that some tools end the line at and others do not"
+        if char.group() in "\x85\u2028\u2029"
+        else f"the control character U+{code:04X}, which cannot be published (RDF/XML cannot hold it)"
+    )
     return RdfSyntaxError(
-        f"a text holds the control character U+{code:04X}, which cannot be published "
-        "(the RDF/XML dump cannot hold it).",
+        f"a text holds {what}.",
         path=path,
         line=line,
         column=column,
-        hint="Remove it; such characters often come with text copied from a PDF or a word processor.",
+        hint="Remove it (write \\n for a new line); such characters come with text copied from a PDF or "
+        "a word processor.",
     )
 
 

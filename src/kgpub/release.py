@@ -466,7 +466,7 @@ def _subject(line: str) -> str:
 def _lines(ntriples: bytes) -> dict[str, str]:
     """Key (blank nodes blanked) → N-Triples line, for every statement."""
     out: dict[str, str] = {}
-    for line in ntriples.decode("utf-8").splitlines():
+    for line in ntriples.decode("utf-8").split("\n"):  # not splitlines: U+2028 may be in a literal
         if line.strip() and not line.startswith("#"):
             out.setdefault(_key(line), line)
     return out

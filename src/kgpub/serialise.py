@@ -72,7 +72,8 @@ class Canonical:
 
     def __init__(self, triples: Iterable[ox.Triple]) -> None:
         text = (ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
-        lines = sorted(set(text.splitlines()), key=_line_key)
+        # split on "\n" only: U+2028 and U+0085 are legal inside N-Triples literals
+        lines = sorted({line for line in text.split("\n") if line}, key=_line_key)
         self.ntriples = ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
         self.triples: list[ox.Triple] = [q.triple for q in ox.parse(self.ntriples, ox.RdfFormat.N_TRIPLES)]
 

@@ -356,7 +356,7 @@ def _validate_part(index: int) -> list[Finding]:
     return _run_pyshacl(state["data"], state["parts"][index], state["ontology"], state["root"])
 
 
-def validate(project: Project, *, jobs: int | None = None) -> Report:
+def validate(project: Project, *, jobs: int | None = None, cache: bool = True) -> Report:
     """Validate the project's data (with its ontology) against its shapes and the config shapes.
 
     A large graph is validated by several processes at once, each running part of the shapes on the
@@ -372,6 +372,10 @@ def validate(project: Project, *, jobs: int | None = None) -> Report:
             path=project.data_dir,
             hint="Add at least one entry; the README shows how.",
         )
+    key = _inputs_digest(project)
+    cached = _cached_report(project, key) if cache else None
+    if cached is not None:
+        return cached
     ontology = project.ontology.graph
     shapes = project.shapes + config_shapes(project.config.languages, project.config.id_base)
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
@@ -394,7 +398,73 @@ def validate(project: Project, *, jobs: int | None = None) -> Report:
     findings.sort(
         key=lambda f: (f.focus, f.file or "", f.line or 0, f.path or "", f.value or "", f.shape or "")
     )
-    return Report(findings=_unique(findings), checked_triples=len(data.graph), prefixes=prefixes)
+    report = Report(findings=_unique(findings), checked_triples=len(data.graph), prefixes=prefixes)
+    _store_report(project, key, report)
+    return report
+
+
+CACHE_DIR = ".kgpub-cache"
+
+
+def _inputs_digest(project: Project) -> str:
+    """A digest of everything a validation depends on: the files, the configuration, the versions."""
+    import hashlib
+    from importlib import metadata
+
+    from kgpub.load import find_files
+
+    digest = hashlib.sha256()
+    for name in ("kgpub", "pyshacl", "rdflib", "pyoxigraph"):
+        try:
+            digest.update(f"{name}={metadata.version(name)};".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{name}=?;".encode())
+    paths = [*project.ontology_dir.glob("*.ttl"), *find_files(project.shapes_dir)]
+    paths += [f.path for f in project.data.files]
+    if project.config_path.exists():
+        paths.append(project.config_path)
+    for path in sorted(paths):
+        digest.update(str(path.relative_to(project.root)).encode() + b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _cached_report(project: Project, key: str) -> Report | None:
+    """The report of an earlier validation of exactly the same inputs, if one was kept."""
+    path = project.root / CACHE_DIR / f"validation-{key}.json"
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        findings = [_finding_from_json(f) for f in raw["findings"]]
+        return Report(findings, raw["checked_triples"], raw["prefixes"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _finding_from_json(data: dict[str, Any]) -> Finding:
+    fields: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
+    return Finding(**fields)
+
+
+def _store_report(project: Project, key: str, report: Report) -> None:
+    """Keep the report for the next run on the same inputs (``kgpub validate`` then ``kgpub build``)."""
+    import os
+
+    folder = project.root / CACHE_DIR
+    try:
+        folder.mkdir(exist_ok=True)
+        for old in folder.glob("validation-*.json"):
+            old.unlink()
+        tmp = folder / f".validation-{os.getpid()}.tmp"
+        payload = {
+            "findings": [asdict(f) for f in report.findings],
+            "checked_triples": report.checked_triples,
+            "prefixes": report.prefixes,
+        }
+        tmp.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, folder / f"validation-{key}.json")
+    except OSError:
+        pass  # a read-only project folder: validate again next time
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:

@@ -50,8 +50,7 @@ def decided(path: Path, wikidata: str, project: Project) -> Path:
 
 
 def test_round_trip(wikidata: str, unlinked: Project, tmp_path: Path) -> None:
-    """suggest → decide → accept writes exactly the confirmed links, sorted, with provenance; the data
-    still validates; the build materialises schema:sameAs; suggest then proposes nothing rejected."""
+    """suggest → decide → accept writes exactly the confirmed links, sorted, with provenance, and the data still validates."""
     path = decided(tmp_path / "review.csv", wikidata, unlinked)
     result = run(unlinked, "link", "accept", str(path), "--by", "Kommunikationsavdelningen, webbredaktör")
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
@@ -146,8 +145,7 @@ def test_spreadsheet_dialects(unlinked: Project, tmp_path: Path) -> None:
 
 
 def test_replace_and_change_of_mind(linked: Project, tmp_path: Path) -> None:
-    """Accepting another item for a linked entity replaces its link; accepting a rejected one forgets
-    the rejection; rejecting the item an entity is linked to is refused (delete the line instead)."""
+    """Accepting another item replaces a link, accepting a rejected one forgets the rejection, rejecting a linked one is refused."""
     settings = settings_for("http://127.0.0.1/")
     rejected = linked.data_dir / "links" / "rejected.csv"
     assert (ID + "organisation/kiruna-kommun", "Q83232") in read_rejected(rejected)

@@ -28,8 +28,7 @@ def test_repository_links_are_fine(wikidata: str, linked: Project) -> None:
 
 
 def test_redirect_deletion_and_type_change(changed_wikidata: str, linked: Project) -> None:
-    """A merged item (redirect) gets its target proposed; a deleted item and a type that no longer fits
-    are reported; the exit status is 1."""
+    """A merged item (redirect) gets its target proposed; a deleted item and a type that no longer fits are reported."""
     settings = settings_for(changed_wikidata)
     _, findings = check(linked, client_for(settings), settings, lang="en")
     by_entity = {f.entity.iri[len(ID) :]: f for f in findings}
@@ -65,3 +64,13 @@ def test_cli_check_exit_status_and_redirect_review(changed_wikidata: str, linked
     assert result.exit_code == 0 and "wd:Q186230 → wd:Q90000001" in result.stdout, result.output
     result = run(Project(linked.root), "link", "check", "--endpoint", changed_wikidata, "--lang", "en")
     assert result.exit_code == 1 and "2 of 12 links need attention" in result.stderr
+
+
+def test_link_to_an_entity_that_is_gone(wikidata: str, linked: Project) -> None:
+    """A link whose entity was removed from the data needs attention: its line should be deleted."""
+    path = linked.data_dir / "links" / "wikidata.ttl"
+    path.write_text(path.read_text(encoding="utf-8") + "kip:atlantis owl:sameAs wd:Q1 .\n", encoding="utf-8")
+    result = run(linked, "link", "check", "--endpoint", wikidata, "--lang", "en")
+    assert result.exit_code == 1, result.output
+    assert f"FIX   {ID}place/atlantis (kip:atlantis) → Q1: the entity no longer exists in the data" in result.stdout
+    assert "1 of 13 links need attention" in result.stderr

@@ -154,8 +154,7 @@ def test_shared_identifier_counts(changed_wikidata: str, unlinked: Project) -> N
 
 
 def test_cli_writes_a_review_file_and_a_summary(wikidata: str, unlinked: Project, tmp_path: Path) -> None:
-    """The review file opens in a spreadsheet (BOM, one row per candidate, empty decisions); the summary
-    groups strong and weak candidates and says what to do next."""
+    """The review file opens in a spreadsheet (BOM, a row per candidate, empty decisions); the summary says what next."""
     out = tmp_path / "review.csv"
     result = CliRunner().invoke(
         cli,

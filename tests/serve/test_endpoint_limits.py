@@ -290,12 +290,12 @@ def test_time_limit_stops_the_query_and_others_are_answered(live_server: LiveSer
         assert r.json()["boolean"] is True
         assert httpx.get(live_server.url + "/", timeout=10).status_code == 200
     assert thread.is_alive(), "the slow query should still be running"
-    assert max(fast_times) < 1.0
+    assert max(fast_times) < 2.0  # a blocked server would take the whole limit (3 s)
     thread.join(timeout=limit + 10)
     response = slow["response"]
     assert response.status_code == 503
     assert f"stopped after {limit:g} s" in response.text
-    assert limit - 0.1 <= slow["elapsed"] <= limit + 1.5
+    assert limit - 0.1 <= slow["elapsed"] <= limit + 3.0  # margin for a loaded 2-core machine
     assert live_server.site.pool.restarts == restarts + 1
     wait_for_full_pool(live_server)
     r = httpx.get(endpoint(live_server), params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"})

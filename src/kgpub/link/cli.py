@@ -182,11 +182,10 @@ def check_command(
     project = _project(ctx)
     settings = _settings(project, endpoint=endpoint, timeout=timeout)
     data, findings = check(project, _client(project, settings), settings, lang=lang)
-    marks = {"ok": "ok  ", "unconfirmed": "note", "missing": "FIX ", "redirect": "FIX ", "type": "FIX "}
+    marks = {"ok": "ok  ", "unconfirmed": "note"}
     for f in findings:
-        click.echo(
-            f"{marks[f.status]}  {f.entity.label(lang)} ({data.short(f.entity.iri)}) → {f.qid}: {f.message}"
-        )
+        mark = marks.get(f.status, "FIX ")
+        click.echo(f"{mark}  {f.entity.label(lang)} ({data.short(f.entity.iri)}) → {f.qid}: {f.message}")
     attention = [f for f in findings if f.needs_attention]
     if review is not None:
         rows = check_rows(data, findings, lang)

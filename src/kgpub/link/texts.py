@@ -159,6 +159,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "sv": "{qid} har slagits ihop med {target} ({label}) och är nu en omdirigering; föreslår {target}",
         "en": "{qid} was merged into {target} ({label}) and is now a redirect; proposing {target}",
     },
+    "check_orphan": {
+        "sv": "entiteten finns inte längre i data; ta bort raden ur {path}",
+        "en": "the entity no longer exists in the data; delete its line from {path}",
+    },
     "check_type": {"sv": "typen passar inte längre: {why}", "en": "the type no longer fits: {why}"},
     # -- summary
     "summary_searched": {

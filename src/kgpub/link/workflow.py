@@ -310,14 +310,15 @@ class Finding:
 
     entity: Entity
     qid: str
-    #: "ok", "unconfirmed" (fine, but the type cannot be confirmed), "missing", "redirect" or "type".
+    #: "ok", "unconfirmed" (fine, but the type cannot be confirmed), "missing", "redirect", "type",
+    #: or "orphan" (the link file names an entity the data no longer has).
     status: str
     message: str
     proposal: Candidate | None = None
 
     @property
     def needs_attention(self) -> bool:
-        return self.status in ("missing", "redirect", "type")
+        return self.status in ("missing", "redirect", "type", "orphan")
 
 
 def _local_hits(entity: Entity, labels: dict[str, str], qid: str) -> list[tuple[NameForm, Hit]]:
@@ -353,6 +354,13 @@ def check(
             ),
         )
     findings: list[Finding] = []
+    stored = read_links(link_path(project.data_dir), linkset_iri(data, project.config.name))
+    for iri, qids in sorted(stored.links.items()):
+        if iri not in data.entities:
+            gone = Entity(iri, (), frozenset())
+            for qid in sorted(qids, key=qid_number):
+                message = text("check_orphan", lang, path=link_path(project.data_dir))
+                findings.append(Finding(gone, qid, "orphan", message))
     for entity, qid in linked:
         item = facts.items[qid]
         if item.redirect:
@@ -496,7 +504,7 @@ def import_labels(
         raise InputError(
             "the project has no languages besides Swedish and English, so there is no name to take over.",
             path=project.config_path,
-            hint='Add the languages the municipality chooses to \'languages\' in kgpub.toml, e.g. '
+            hint="Add the languages the municipality chooses to 'languages' in kgpub.toml, e.g. "
             '["sv", "en", "fi", "se", "fit"] (Finnish, Northern Sami, Meänkieli).',
         )
     for lang in langs:
@@ -526,9 +534,9 @@ def import_labels(
         for lang in langs:
             theirs = names.get(qid, {}).get(lang)
             before = previous.get((entity.iri, lang))
-            own = [n for n in entity.labels.get(lang, []) if before is None or n != before.text]
-            if own:
-                report.skipped.append((entity, lang, own[0]))
+            by_hand = [n for n in entity.labels.get(lang, []) if before is None or n != before.text]
+            if by_hand:
+                report.skipped.append((entity, lang, by_hand[0]))
                 result.pop((entity.iri, lang), None)
                 continue
             if theirs is None:
@@ -665,7 +673,8 @@ def quickstatements(
     targets: list[Entity] = []
     for entity in chosen or sorted(data.entities.values(), key=lambda e: e.iri):
         if entity.links:
-            skipped.append((entity, f"already linked to {', '.join(entity.links)}"))
+            if chosen:
+                skipped.append((entity, f"already linked to {', '.join(entity.links)}"))
         elif not any(k in NEW_ITEM_CLASS for k in entity.kinds):
             if chosen:
                 skipped.append((entity, "kgpub knows no Wikidata class for its kind"))

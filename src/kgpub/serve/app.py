@@ -38,6 +38,7 @@ from kgpub.serve.describe import Description, describe_query
 from kgpub.serve.guard import Refused, check, is_update
 from kgpub.serve.pool import Dump, PoolBusy, QueryPool, QueryTimeout
 from kgpub.serve.reconcile import reconcile_routes
+from kgpub.serve.remote import RemotePool, RemoteStore, open_remote
 from kgpub.serve.settings import ServeSettings
 from kgpub.serve.texts import TEXTS
 from kgpub.vocab import ONTOLOGY_IRI
@@ -70,10 +71,12 @@ class Site:
     settings: ServeSettings
     dist: Path
     store: ox.Store
-    pool: QueryPool
+    pool: QueryPool | RemotePool
     templates: Environment
     data_graph: str
     ontology_graph: str
+    #: The triple store the site serves from (``serve --store``); None: the embedded ``store``.
+    remote: RemoteStore | None = None
 
     @property
     def base(self) -> str:
@@ -91,8 +94,24 @@ class Site:
         return self.base + path.lstrip("/")
 
     def query(self, sparql: str) -> Any:
-        """A trusted, internal query on the in-process store (pages, lists, counts)."""
+        """A trusted, internal query (pages, lists, counts): on the in-process store or the remote one."""
+        if self.remote is not None:
+            return self.remote.query(sparql)
         return self.store.query(sparql, use_default_graph_as_union=True)
+
+    @property
+    def engine(self) -> Any:
+        """Where the canned queries run: ``run(sparql) -> Result``."""
+        return self.remote if self.remote is not None else self.project.local_engine
+
+    def canned(self, name: str, values: dict[str, str]) -> Any:
+        """Run a canned query with its parameters bound (on the remote store when there is one)."""
+        if self.remote is None:
+            return self.project.query(name, values)
+        from kgpub.queries import bind, with_prefixes
+
+        text = bind(self.project.get_query(name), values, self.project.prefixes)
+        return self.remote.run(with_prefixes(text, self.project.query_prefixes))
 
 
 def open_site(project: Project, settings: ServeSettings, dist: Path | None = None) -> Site:
@@ -104,14 +123,19 @@ def open_site(project: Project, settings: ServeSettings, dist: Path | None = Non
         project.build(dist)
     data_graph = f"{project.config.base}graph/{project.config.name}"
     ontology_graph = f"{project.config.base}graph/ontology"
+    env = Environment(
+        loader=PackageLoader("kgpub.serve", "templates"), autoescape=select_autoescape(["html"])
+    )
+    if settings.store:  # the graphs live in a triple store (kgpub push): no local copy, no workers
+        remote = open_remote(project, settings)
+        pool_ = RemotePool(remote, size=settings.workers, timeout=settings.timeout)
+        graph = remote.data_graph
+        return Site(project, settings, dist, ox.Store(), pool_, env, graph, ontology_graph, remote)
     dumps = [Dump(str(dump), data_graph), Dump(str(ontology_dump), ontology_graph)]
     store = ox.Store()
     for d in dumps:
         store.bulk_load(path=d.path, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(d.graph))
     pool = QueryPool(dumps, size=settings.workers, timeout=settings.timeout)
-    env = Environment(
-        loader=PackageLoader("kgpub.serve", "templates"), autoescape=select_autoescape(["html"])
-    )
     return Site(project, settings, dist, store, pool, env, data_graph, ontology_graph)
 
 
@@ -265,7 +289,10 @@ async def entity(request: Request) -> Response:
         return problem(
             request, 406, "None of the media types in Accept can be served; try text/html or text/turtle."
         )
-    description = Description(iri, list(site.query(describe_query(iri))))
+    # One CONSTRUCT, in a thread (with serve --store it is a round trip); sorted, so that the page
+    # does not depend on the order in which a store sends the triples.
+    triples = await anyio.to_thread.run_sync(lambda: list(site.query(describe_query(iri))))
+    description = Description(iri, sorted(triples, key=str))
     if not description.exists:
         return problem(request, 404, f"Nothing is known about {iri}.", site)
     if fmt == "html":
@@ -291,10 +318,8 @@ async def ontology(request: Request) -> Response:
     if fmt is None:
         return problem(request, 406, "None of the media types in Accept can be served.")
     if fmt != "html":
-        triples = [
-            q.triple
-            for q in site.store.quads_for_pattern(None, None, None, ox.NamedNode(site.ontology_graph))
-        ]
+        construct = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{site.ontology_graph}> {{ ?s ?p ?o }} }}"
+        triples = await anyio.to_thread.run_sync(lambda: list(site.query(construct)))
         return rdf_response(site, sorted(triples, key=str), fmt)
     from kgpub.serve.pages import ontology_view
 
@@ -330,7 +355,7 @@ async def query_page(request: Request) -> Response:
                 bind(query, {k: v for k, v in values.items() if v != ""}, site.project.prefixes),
                 site.project.query_prefixes,
             )
-            result = await anyio.to_thread.run_sync(lambda: site.project.local_engine.run(bound))
+            result = await anyio.to_thread.run_sync(lambda: site.engine.run(bound))
         except Exception as exc:  # KgpubError from bad parameters
             error = str(getattr(exc, "message", exc))
     return html(
@@ -610,7 +635,7 @@ async def api_query(request: Request) -> Response:
     from kgpub.errors import KgpubError
 
     try:
-        result = await anyio.to_thread.run_sync(lambda: site.project.query(name, values))
+        result = await anyio.to_thread.run_sync(lambda: site.canned(name, values))
     except KgpubError as exc:
         return JSONResponse({"error": exc.message}, status_code=400)
     if result.kind == "graph":

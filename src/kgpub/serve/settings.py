@@ -30,6 +30,10 @@ class ServeSettings:
     cors: bool = True
     #: Public address of the server, if it is not the base IRI (used in links and descriptions).
     public_url: str | None = None
+    #: Serve from this triple store (its base address, as for ``kgpub push``) instead of an embedded copy.
+    store: str | None = None
+    #: The kind of that store (oxigraph, fuseki, virtuoso, graphdb, qlever, generic): presets its paths.
+    store_kind: str = "generic"
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
