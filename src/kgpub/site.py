@@ -55,12 +55,11 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from kgpub.errors import PublishError
 from kgpub.serialise import FORMATS, Canonical, JsonLdWriter
-from kgpub.vocab import ONTOLOGY_IRI
+from kgpub.serve.pages import ONTOLOGY_PATH, local_path
 
 if TYPE_CHECKING:
     from kgpub.project import Project
 
-ONTOLOGY_PATH = "/def"
 LIST_KINDS = {
     "projects": "http://schema.org/Project",
     "organisations": "http://schema.org/Organization",
@@ -121,11 +120,7 @@ class StaticSite:
 
     def local(self, iri: str) -> str | None:
         """The path of an IRI this site serves, as the server would serve it, else None."""
-        if iri.startswith(self.base):
-            return "/" + iri[len(self.base) :]
-        if iri == ONTOLOGY_IRI or iri.startswith(ONTOLOGY_IRI + "#"):
-            return ONTOLOGY_PATH + iri[len(ONTOLOGY_IRI) :]
-        return None
+        return local_path(self.base, iri)
 
     def query(self, sparql: str) -> Any:
         return self.store.query(sparql, use_default_graph_as_union=True)

@@ -36,12 +36,12 @@ from kgpub.project import Project
 from kgpub.serve import negotiate
 from kgpub.serve.describe import Description, describe_query
 from kgpub.serve.guard import Refused, check, is_update
+from kgpub.serve.pages import ONTOLOGY_PATH, local_path
 from kgpub.serve.pool import Dump, PoolBusy, QueryPool, QueryTimeout
 from kgpub.serve.reconcile import reconcile_routes
 from kgpub.serve.remote import RemotePool, RemoteStore, open_remote
 from kgpub.serve.settings import ServeSettings
 from kgpub.serve.texts import TEXTS
-from kgpub.vocab import ONTOLOGY_IRI
 
 for _media, _suffix in (
     ("text/turtle", ".ttl"),
@@ -52,7 +52,6 @@ for _media, _suffix in (
 ):
     mimetypes.add_type(_media, _suffix)
 
-ONTOLOGY_PATH = "/def"
 SD = "http://www.w3.org/ns/sparql-service-description#"
 LIST_KINDS = {
     "projects": ("http://schema.org/Project", "projects"),
@@ -84,11 +83,7 @@ class Site:
 
     def local(self, iri: str) -> str | None:
         """The path on this server for an IRI it serves, else None."""
-        if iri.startswith(self.base):
-            return "/" + iri[len(self.base) :]
-        if iri == ONTOLOGY_IRI or iri.startswith(ONTOLOGY_IRI + "#"):
-            return ONTOLOGY_PATH + iri[len(ONTOLOGY_IRI) :]
-        return None
+        return local_path(self.base, iri)
 
     def iri_of(self, path: str) -> str:
         return self.base + path.lstrip("/")

@@ -7,6 +7,20 @@ from typing import TYPE_CHECKING, Any, Protocol
 import pyoxigraph as ox
 
 from kgpub.serve.describe import RDF_TYPE, RDFS_LABEL, Description
+from kgpub.vocab import ONTOLOGY_IRI
+
+#: Where the ontology's documentation is served (its terms are fragments: /def#Project).
+ONTOLOGY_PATH = "/def"
+
+
+def local_path(base: str, iri: str) -> str | None:
+    """The root-relative path of an IRI the site serves (under the base, or an ontology term), else None."""
+    if iri.startswith(base):
+        return "/" + iri[len(base) :]
+    if iri == ONTOLOGY_IRI or iri.startswith(ONTOLOGY_IRI + "#"):
+        return ONTOLOGY_PATH + iri[len(ONTOLOGY_IRI) :]
+    return None
+
 
 if TYPE_CHECKING:
     from kgpub.project import Project
