@@ -186,7 +186,6 @@ class RemoteEngine:
 
     def run(self, sparql: str) -> Result:
         from SPARQLWrapper import GET, JSON, POST, TURTLE, SPARQLWrapper
-        from SPARQLWrapper import SPARQLExceptions as sx
 
         from kgpub.queries import query_form
 
@@ -197,31 +196,7 @@ class RemoteEngine:
         client.setReturnFormat(TURTLE if graph else JSON)
         client.setTimeout(int(max(1, self.timeout)))
         where = f"the SPARQL endpoint {self.endpoint}"
-        try:
-            response = client.query().response
-            body = response.read()
-            media = (response.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-        except sx.QueryBadFormed as exc:
-            raise QueryError(f"{where} refused the query as malformed: {_short(exc)}") from None
-        except sx.EndPointNotFound:
-            raise RemoteError(f"{where} answered 404 Not Found; check the endpoint URL.") from None
-        except sx.Unauthorized:
-            raise RemoteError(f"{where} answered 401 Unauthorized.") from None
-        except sx.URITooLong:
-            raise RemoteError(f"{where} answered 414 URI Too Long; the query is too long for GET.") from None
-        except sx.EndPointInternalError as exc:
-            raise RemoteError(f"{where} failed with a server error: {_short(exc)}") from None
-        except urllib.error.HTTPError as exc:
-            raise RemoteError(f"{where} answered HTTP {exc.code} {exc.reason}.") from None
-        except urllib.error.URLError as exc:
-            reason = exc.reason
-            if isinstance(reason, (TimeoutError, socket.timeout)):
-                raise RemoteError(f"{where} did not answer within {self.timeout:g} s.") from None
-            raise RemoteError(f"cannot reach {where}: {reason}.") from None
-        except TimeoutError:
-            raise RemoteError(f"{where} did not answer within {self.timeout:g} s.") from None
-        except (ConnectionError, OSError) as exc:
-            raise RemoteError(f"cannot reach {where}: {exc}.") from None
+        body, media = send_query(client, where, self.timeout)
         try:
             if graph:
                 fmt = ox.RdfFormat.from_media_type(media) or ox.RdfFormat.TURTLE
@@ -233,6 +208,73 @@ class RemoteEngine:
                 f"{where} did not answer with SPARQL results "
                 f"(it sent {media or 'no media type'}): {_short(exc)}"
             ) from None
+
+
+@dataclass(frozen=True)
+class Wording:
+    """How :func:`send_query` words an error beyond the facts (the endpoint, the status, the reason)."""
+
+    #: What the endpoint did with a query it found malformed (after "the SPARQL endpoint URL").
+    malformed: str = "refused the query as malformed"
+    #: Added to "answered 414 URI Too Long".
+    too_long: str = "; the query is too long for GET"
+    #: Added to "failed with a server error" (before ": what the server said").
+    server_error: str = ""
+    #: Advice added, after a space, to "did not answer within N s." and "cannot reach …: reason.".
+    timed_out: str = ""
+    unreachable: str = ""
+
+
+def send_query(
+    client: Any, where: str, timeout: float, wording: Wording | None = None, *, http_errors: bool = True
+) -> tuple[bytes, str]:
+    """Send a prepared SPARQLWrapper request; the answer's body and media type.
+
+    Every failure becomes one :class:`~kgpub.errors.KgpubError` that says what happened to
+    ``where`` (a QueryError when the endpoint refused the query as malformed, else a RemoteError);
+    with ``http_errors=False`` other HTTP errors are raised as they are (for a caller that retries).
+    """
+    from SPARQLWrapper import SPARQLExceptions as sx
+
+    wording = wording or Wording()
+
+    def advice(text: str) -> str:
+        return f" {text}" if text else ""
+
+    def timed_out() -> RemoteError:
+        return RemoteError(f"{where} did not answer within {timeout:g} s.{advice(wording.timed_out)}")
+
+    def unreachable(reason: object) -> RemoteError:
+        return RemoteError(f"cannot reach {where}: {reason}.{advice(wording.unreachable)}")
+
+    try:
+        response = client.query().response
+        body: bytes = response.read()
+        media = (response.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+    except sx.QueryBadFormed as exc:
+        raise QueryError(f"{where} {wording.malformed}: {_short(exc)}") from None
+    except sx.EndPointNotFound:
+        raise RemoteError(f"{where} answered 404 Not Found; check the endpoint URL.") from None
+    except sx.Unauthorized:
+        raise RemoteError(f"{where} answered 401 Unauthorized.") from None
+    except sx.URITooLong:
+        raise RemoteError(f"{where} answered 414 URI Too Long{wording.too_long}.") from None
+    except sx.EndPointInternalError as exc:
+        failed = f"{where} failed with a server error{wording.server_error}"
+        raise RemoteError(f"{failed}: {_short(exc)}") from None
+    except urllib.error.HTTPError as exc:
+        if not http_errors:
+            raise
+        raise RemoteError(f"{where} answered HTTP {exc.code} {exc.reason}.") from None
+    except urllib.error.URLError as exc:
+        if isinstance(exc.reason, (TimeoutError, socket.timeout)):
+            raise timed_out() from None
+        raise unreachable(exc.reason) from None
+    except TimeoutError:
+        raise timed_out() from None
+    except OSError as exc:
+        raise unreachable(exc) from None
+    return body, media
 
 
 def _short(exc: BaseException) -> str:

@@ -13,20 +13,28 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import json
-import socket
 import time
 import urllib.error
 from collections.abc import Callable
 from typing import Any
 
 from kgpub import __version__
-from kgpub.errors import QueryError, RemoteError
+from kgpub.errors import RemoteError
+from kgpub.sparql import Wording, send_query
 
 #: One row of a SELECT result: variable -> SPARQL JSON term ({"type": …, "value": …, "xml:lang": …}).
 Binding = dict[str, dict[str, str]]
 
 #: Status codes that mean "try again later".
 TRANSIENT = {429, 502, 503, 504}
+#: What kgpub link adds to the errors of :func:`kgpub.sparql.send_query`: what to do about them.
+WORDING = Wording(
+    malformed="refused a query of kgpub's as malformed",
+    too_long="",
+    server_error=" (it may have stopped a query that ran too long; a smaller [link] batch_size helps)",
+    timed_out="Try again later, or allow more time with --timeout ([link] timeout in kgpub.toml).",
+    unreachable="Check the network and the address (--endpoint, or [link] endpoint in kgpub.toml).",
+)
 
 
 def user_agent(contact: str) -> str:
@@ -119,7 +127,6 @@ class WikidataClient:
 
     def _once(self, sparql: str) -> list[Binding]:
         from SPARQLWrapper import JSON, POST, SPARQLWrapper
-        from SPARQLWrapper import SPARQLExceptions as sx
 
         client = SPARQLWrapper(self.endpoint, agent=self.agent)
         client.setQuery(sparql)
@@ -127,32 +134,7 @@ class WikidataClient:
         client.setReturnFormat(JSON)
         client.setTimeout(max(1, round(self.timeout)))
         self.requests += 1
-        try:
-            response = client.query().response
-            body = response.read()
-        except urllib.error.HTTPError:
-            raise
-        except sx.QueryBadFormed as exc:
-            raise QueryError(f"{self.where} refused a query of kgpub's as malformed: {_short(exc)}") from None
-        except sx.EndPointNotFound:
-            raise RemoteError(f"{self.where} answered 404 Not Found; check the endpoint URL.") from None
-        except sx.Unauthorized:
-            raise RemoteError(f"{self.where} answered 401 Unauthorized.") from None
-        except sx.URITooLong:
-            raise RemoteError(f"{self.where} answered 414 URI Too Long.") from None
-        except sx.EndPointInternalError as exc:
-            raise RemoteError(
-                f"{self.where} failed with a server error (it may have stopped a query that ran too "
-                f"long; a smaller [link] batch_size helps): {_short(exc)}"
-            ) from None
-        except urllib.error.URLError as exc:
-            if isinstance(exc.reason, (TimeoutError, socket.timeout)):
-                raise self._timed_out() from None
-            raise self._unreachable(exc.reason) from None
-        except TimeoutError:
-            raise self._timed_out() from None
-        except (ConnectionError, OSError) as exc:
-            raise self._unreachable(exc) from None
+        body, _ = send_query(client, self.where, self.timeout, WORDING, http_errors=False)
         try:
             document: Any = json.loads(body)
             rows = document["results"]["bindings"]
@@ -162,26 +144,9 @@ class WikidataClient:
             ) from None
         return [row for row in rows if isinstance(row, dict)]
 
-    def _timed_out(self) -> RemoteError:
-        return RemoteError(
-            f"{self.where} did not answer within {self.timeout:g} s. Try again later, or allow "
-            "more time with --timeout ([link] timeout in kgpub.toml)."
-        )
-
-    def _unreachable(self, reason: object) -> RemoteError:
-        return RemoteError(
-            f"cannot reach {self.where}: {reason}. Check the network and the address "
-            "(--endpoint, or [link] endpoint in kgpub.toml)."
-        )
-
     def _http_error(self, exc: urllib.error.HTTPError) -> RemoteError:
         return RemoteError(f"{self.where} answered HTTP {exc.code} {_reason(exc)}.")
 
 
 def _reason(exc: urllib.error.HTTPError) -> str:
     return str(exc.reason or "").strip() or "error"
-
-
-def _short(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
-    return text[:300] + ("…" if len(text) > 300 else "")
