@@ -48,14 +48,9 @@ class KgpubGroup(click.Group):
 
 def _check_output(project: Project, out: Path, option: str, *, inputs_only: bool = False) -> None:
     """Refuse an output folder whose replacement would delete the project or one of its inputs."""
-    from kgpub.config import CONFIG_FILE, INPUT_FOLDERS, output_problem
-    from kgpub.errors import InputError
+    from kgpub.config import check_output
 
-    target, root = out.resolve(), project.root.resolve()
-    inputs = [root / name for name in (*INPUT_FOLDERS, CONFIG_FILE)]
-    whole = not inputs_only and (target == root or target in root.parents)
-    if whole or any(target == i or i in target.parents for i in inputs):
-        raise InputError(f"{option}: {output_problem(out)}", hint="Choose a new folder of its own.")
+    check_output(project.root, out, option, inputs_only=inputs_only)
 
 
 def _project(ctx: click.Context) -> Project:

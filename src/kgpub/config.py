@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from kgpub.errors import ConfigError
+from kgpub.errors import ConfigError, InputError
 
 CONFIG_FILE = "kgpub.toml"
 
@@ -64,6 +65,60 @@ def output_problem(out: object) -> str:
         "be a folder of its own, not the project nor anything in data/, ontology/, shapes/ or queries/ "
         '(e.g. "dist").'
     )
+
+
+def check_output(root: Path, out: Path, option: str | None = None, *, inputs_only: bool = False) -> None:
+    """Refuse an output folder whose replacement would delete the project or one of its inputs.
+
+    ``option`` (``--out``) starts the message when the folder came from the command line;
+    ``inputs_only`` allows the project folder and those above it (a caller that refuses them itself).
+    """
+    target, root = out.resolve(), root.resolve()
+    inputs = [root / name for name in (*INPUT_FOLDERS, CONFIG_FILE)]
+    whole = not inputs_only and (target == root or target in root.parents)
+    if whole or any(target == i or i in target.parents for i in inputs):
+        start = f"{option}: " if option else ""
+        raise InputError(f"{start}{output_problem(out)}", hint="Choose a new folder of its own.")
+
+
+class BadValue(Exception):
+    """Raised by the check of :func:`checked_table`: what is wrong with a value ("must be text.")."""
+
+
+def setting_error(section: str, key: str, message: str) -> ConfigError:
+    """``'key' in [section] message``: a value of a stage's table in kgpub.toml is wrong."""
+    return ConfigError(f"'{key}' in [{section}] {message}", path=CONFIG_FILE)
+
+
+def checked_table(
+    table: Mapping[str, Any] | None,
+    section: str,
+    defaults: Any,
+    check: Callable[[str, Any, Any], Any],
+    *,
+    skip: Collection[str] = (),
+) -> dict[str, Any]:
+    """The values of the ``[section]`` table of kgpub.toml for the fields of the dataclass ``defaults``.
+
+    A key may be written with '-' for '_'; an unknown one is a ConfigError that lists the known ones
+    (the fields, but for ``skip``). Each value goes through ``check(name, value, default)``, which
+    returns it (converted if need be) or raises :class:`BadValue` saying what it must be.
+    """
+    known = sorted(f.name for f in fields(defaults) if f.name not in skip)
+    values: dict[str, Any] = {}
+    for key, value in (table or {}).items():
+        name = key.replace("-", "_")
+        if name not in known:
+            raise ConfigError(
+                f"unknown key '{key}' in [{section}].",
+                path=CONFIG_FILE,
+                hint=f"Known keys: {', '.join(known)}.",
+            )
+        try:
+            values[name] = check(name, value, getattr(defaults, name))
+        except BadValue as exc:
+            raise setting_error(section, key, str(exc)) from None
+    return values
 
 
 def _line_of(text: str, key: str) -> int | None:

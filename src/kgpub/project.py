@@ -112,7 +112,7 @@ class Project:
 
         return read_prefixes(self.queries_dir)
 
-    @property
+    @cached_property
     def prefixes(self) -> dict[str, str]:
         """Prefixes for reading and writing: the standard ones, ``project:``, ``organisation:`` … under
         the base, and those of ``queries/prefixes.rq``."""
@@ -192,7 +192,13 @@ class Project:
         return validate(self)
 
     def build(self, out: Path | None = None) -> BuildResult:
-        """Validate, enrich and publish into ``out`` (default: the configured output folder)."""
+        """Validate, enrich and publish into ``out`` (default: the configured output folder).
+
+        A build replaces the whole output folder: the project itself, a folder above it or one of its
+        inputs (data/, ontology/, shapes/, queries/, kgpub.toml) is refused with an InputError.
+        """
+        from kgpub.config import check_output
         from kgpub.publish import build
 
+        check_output(self.root, Path(out) if out is not None else self.output_dir)
         return build(self, out)

@@ -7,9 +7,10 @@ an unknown key or a value of the wrong type is an error, never silently ignored.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from kgpub.config import BadValue, checked_table, setting_error
 from kgpub.errors import ConfigError
 
 #: The public Wikidata Query Service.
@@ -53,39 +54,31 @@ class LinkSettings:
 
 def link_settings(table: dict[str, Any] | None, **overrides: Any) -> LinkSettings:
     """Settings from the ``[link]`` table (checked key by key), then the non-None ``overrides``."""
-    settings = LinkSettings()
-    known = {f.name: f for f in fields(LinkSettings)}
-    values: dict[str, Any] = {}
 
-    def fail(key: str, message: str) -> ConfigError:
-        return ConfigError(f"'{key}' in [link] {message}", path="kgpub.toml")
-
-    for key, value in (table or {}).items():
-        name = key.replace("-", "_")
-        if name not in known:
-            raise ConfigError(
-                f"unknown key '{key}' in [link].",
-                path="kgpub.toml",
-                hint=f"Known keys: {', '.join(sorted(known))}.",
-            )
-        default = getattr(settings, name)
+    def check(name: str, value: Any, default: Any) -> Any:
         if name == "identifiers":
             if not isinstance(value, dict) or not all(
                 isinstance(k, str) and isinstance(v, str) and _PID.match(v) for k, v in value.items()
             ):
-                raise fail(key, 'must be a table of predicate IRI = "P…" (a Wikidata property).')
-            value = dict(value)
-        elif isinstance(default, bool):  # pragma: no cover - no boolean keys yet
+                raise BadValue('must be a table of predicate IRI = "P…" (a Wikidata property).')
+            return dict(value)
+        if isinstance(default, bool):  # pragma: no cover - no boolean keys yet
             if not isinstance(value, bool):
-                raise fail(key, "must be true or false.")
+                raise BadValue("must be true or false.")
         elif isinstance(default, (int, float)):
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-                raise fail(key, "must be a number, zero or more.")
+                raise BadValue("must be a number, zero or more.")
             if isinstance(default, int) and not isinstance(value, int):
-                raise fail(key, "must be a whole number.")
+                raise BadValue("must be a whole number.")
         elif not isinstance(value, str):
-            raise fail(key, "must be text.")
-        values[name] = value
+            raise BadValue("must be text.")
+        return value
+
+    def fail(key: str, message: str) -> ConfigError:
+        return setting_error("link", key, message)
+
+    settings = LinkSettings()
+    values = checked_table(table, "link", settings, check)
     values.update({k: v for k, v in overrides.items() if v is not None})
     result = replace(settings, **values)
     if not re.match(r"^https?://\S+$", result.endpoint):
