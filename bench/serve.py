@@ -5,7 +5,9 @@
 Needs ``wrk`` (Debian: ``apt-get install wrk``). Serves the project with ``kgpub serve`` and the same
 dumps with ``oxigraph serve-read-only``, both on 127.0.0.1, and drives them with wrk for a bounded
 time each: (a) a simple SELECT, (b) a canned join query, (c) an entity page in HTML, (d) an entity
-in Turtle — (a) and (b) on both servers. Then a mixed load (pages, dumps and queries, 32
+in Turtle — (a) and (b) on both servers, once repeating the same query text (what a dashboard or
+a re-run notebook sends; kgpub answers repeats from its result cache) and once with every query
+text distinct (a comment with a counter), which no cache can answer. Then a mixed load (pages, dumps and queries, 32
 connections) with the server's memory before and after. Prints a Markdown table and writes it to
 bench/out/serve.md. Targets: (a) and (b) at least 50% of Oxigraph's throughput; entity pages at 500
 requests/s or more; p99 under 100 ms at 8 connections; no errors; memory steady.
@@ -183,15 +185,36 @@ def main(argv: list[str] | None = None) -> None:
         json = "application/sparql-results+json"
         rows = []
         memory_before = rss_mb(kg.pid)
-        for label, server, url, accept in [
-            ("(a) simple SELECT", "kgpub", f"{kg_url}/sparql?query={urllib.parse.quote(simple)}", json),
-            ("(a) simple SELECT", "Oxigraph", f"{ox_url}/query?query={urllib.parse.quote(simple)}", json),
-            ("(b) join query", "kgpub", f"{kg_url}/sparql?query={urllib.parse.quote(join)}", json),
-            ("(b) join query", "Oxigraph", f"{ox_url}/query?query={urllib.parse.quote(join)}", json),
-            ("(c) entity page, HTML", "kgpub", kg_url + path, "text/html"),
-            ("(d) entity, Turtle", "kgpub", kg_url + path, "text/turtle"),
+        OUT.mkdir(exist_ok=True)
+
+        def distinct(path: str) -> Path:
+            """A wrk script sending ``path`` with a different comment each time: every query is new
+            to kgpub's result cache (and to any other cache on the way)."""
+            script = OUT / f"distinct-{abs(hash(path))}.lua"
+            script.write_text(
+                f'local i = 0\nrequest = function()\n  i = i + 1\n  return wrk.format("GET", "{path}" '
+                '.. "%0A%23" .. i .. "-" .. math.random(1000000000))\nend\n'
+            )
+            return script
+
+        a_kg, a_ox = (
+            f"/sparql?query={urllib.parse.quote(simple)}",
+            f"/query?query={urllib.parse.quote(simple)}",
+        )
+        b_kg, b_ox = f"/sparql?query={urllib.parse.quote(join)}", f"/query?query={urllib.parse.quote(join)}"
+        for label, server, url, accept, script in [
+            ("(a) simple SELECT, repeated", "kgpub", kg_url + a_kg, json, None),
+            ("(a) simple SELECT, repeated", "Oxigraph", ox_url + a_ox, json, None),
+            ("(a) simple SELECT, all distinct", "kgpub", kg_url, json, distinct(a_kg)),
+            ("(a) simple SELECT, all distinct", "Oxigraph", ox_url, json, distinct(a_ox)),
+            ("(b) join query, repeated", "kgpub", kg_url + b_kg, json, None),
+            ("(b) join query, repeated", "Oxigraph", ox_url + b_ox, json, None),
+            ("(b) join query, all distinct", "kgpub", kg_url, json, distinct(b_kg)),
+            ("(b) join query, all distinct", "Oxigraph", ox_url, json, distinct(b_ox)),
+            ("(c) entity page, HTML", "kgpub", kg_url + path, "text/html", None),
+            ("(d) entity, Turtle", "kgpub", kg_url + path, "text/turtle", None),
         ]:
-            result = wrk(url, args.seconds, args.connections, accept)
+            result = wrk(url, args.seconds, args.connections, accept, script)
             rows.append({"case": label, "server": server, **result})
         # mixed load: 32 connections over pages, dumps and queries
         script = OUT / "mixed.lua"

@@ -11,6 +11,7 @@ A bad header is an error naming the file and line, never silently ignored.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -100,8 +101,12 @@ class Query:
 _FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=512)
 def _code_only(text: str) -> str:
-    """The query text with comments, strings and IRIs blanked out (same length, same offsets)."""
+    """The query text with comments, strings and IRIs blanked out (same length, same offsets).
+
+    Memoised: the server looks at the same query text several times per request (guard, form,
+    dataset), and clients repeat queries."""
     out = list(text)
     i, n = 0, len(text)
     while i < n:

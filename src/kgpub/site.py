@@ -322,7 +322,7 @@ class SiteWriter:
 
     # -- the whole site -------------------------------------------------------------------------------
     def write(self) -> list[str]:
-        from kgpub.serve.describe import Description, describe_query
+        from kgpub.serve.describe import Description, describe_triples
         from kgpub.serve.pages import entity_view, ontology_view
 
         project = self.project
@@ -413,7 +413,7 @@ class SiteWriter:
         for iri in entities:
             stem = _entity_path(self.site.local(iri) or "")
             assert stem is not None
-            description = Description(iri, sorted(self.site.query(describe_query(iri)), key=str))
+            description = Description(iri, sorted(describe_triples(self.site.store, iri), key=str))
             jsonld = json.dumps(description.schema_jsonld(), ensure_ascii=False, indent=1).replace(
                 "</", "<\\/"
             )

@@ -334,7 +334,7 @@ def test_results_are_capped_and_say_so(live_server: LiveServer) -> None:
     cap = live_server.site.settings.max_rows
     assert cap == 50
     r = httpx.get(endpoint(live_server), params={"query": CARTESIAN})
-    assert r.status_code == 200
+    assert r.status_code == 200, r.text
     assert len(r.json()["results"]["bindings"]) == cap
     assert r.headers["x-kgpub-truncated"] == str(cap)
     assert "X-Kgpub-Truncated" in r.headers["access-control-expose-headers"]

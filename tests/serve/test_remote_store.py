@@ -4,6 +4,7 @@ that never see a half-replaced graph while kgpub push runs."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -189,6 +190,115 @@ def test_the_time_limit_is_the_http_timeout(oxigraph_site: tuple[LiveServer, Sto
         proxy.delay = 0.0
     assert r.status_code == 503 and "stopped after 3 s" in r.text
     assert 2.5 < elapsed < 5.5
+
+
+def test_pages_wait_for_the_store_off_the_event_loop(
+    oxigraph_site: tuple[LiveServer, StoreProxy, str],
+) -> None:
+    """While the home page and a list wait for a slow store, the server goes on answering others."""
+    server, proxy, _ = oxigraph_site
+    done: dict[str, tuple[float, int, str]] = {}
+
+    def fetch(path: str) -> None:
+        r = get(server.url + path)
+        done[path] = (time.monotonic(), r.status_code, r.text)
+
+    proxy.delay = 1.0  # each query the store gets: the home page asks four, a list one
+    try:
+        slow = [threading.Thread(target=fetch, args=(path,)) for path in ("/", "/projects")]
+        for thread in slow:
+            thread.start()
+        time.sleep(0.3)
+        started = time.monotonic()
+        quick = get(server.url + "/api/queries", "application/json")
+        answered = time.monotonic()
+        for thread in slow:
+            thread.join()
+    finally:
+        proxy.delay = 0.0
+    assert quick.status_code == 200 and quick.json()
+    assert answered - started < 0.5, answered - started
+    assert all(at > answered for at, _, _ in done.values())  # they were still waiting for the store
+    assert done["/"][1] == done["/projects"][1] == 200
+    assert "Kiruna" in done["/"][2] and "/id/project/co-kiruna" in done["/projects"][2]
+
+
+RECONCILE_QUERIES: dict[str, dict[str, Any]] = {
+    "kommun": {"query": "Kiruna kommun", "limit": 3, "type": "Municipality"},
+    "short": {"query": "Pajala", "type": "Municipality"},
+    "university": {"query": "Luleå University of Technology", "type": "Organisation"},
+    "no-type": {"query": "Vinnova"},
+    "place": {"query": "Norrbotten", "type": "Place"},
+    "town": {"query": "Kiruna", "type": "Town"},
+    "loose": {"query": "Tornedalsradet", "type": "Organisation", "limit": 10},
+    "in-county": {"query": "Kiruna", "properties": [{"pid": "containedInPlace", "v": "Norrbottens län"}]},
+    "by-wikidata": {"query": "Kiruna", "properties": [{"pid": "wikidata", "v": "Q499474"}]},
+    "only-properties": {"properties": [{"pid": "wikidata", "v": "Q83232"}]},
+    "nothing": {"query": "Kiruna", "type": "Spaceship"},
+}
+
+
+def test_reconcile_answers_from_the_store(
+    oxigraph_site: tuple[LiveServer, StoreProxy, str], kiruna_build: BuildResult, live_server: LiveServer
+) -> None:
+    """/reconcile under serve --store finds the same candidates as on the embedded store (it used to
+    read the empty local store and find none), and builds its index with one query to the store."""
+    _, _, url = oxigraph_site
+    proxy = StoreProxy(url)  # a kgpub server of its own, so that its index is not built yet
+    server, stop_server = start_server(
+        Project(REPO), kiruna_build.out, store=proxy.url, store_kind="oxigraph"
+    )
+    try:
+        proxy.clear()
+        form = {"queries": json.dumps(RECONCILE_QUERIES)}
+        remote = httpx.post(server.url + "/reconcile/en", data=form, timeout=30)
+        seen = [s.sparql for s in proxy.clear()]
+        assert remote.status_code == 200, remote.text
+        assert len(seen) == 1 and seen[0].lstrip().startswith("SELECT"), seen
+        local = httpx.post(live_server.url + "/reconcile/en", data=form, timeout=30)
+        assert remote.json() == local.json()
+        results = remote.json()
+        assert [c["id"] for c in results["kommun"]["result"]][:1] == ["organisation/kiruna-kommun"]
+        assert results["kommun"]["result"][0]["match"] is True
+        assert results["in-county"]["result"][0]["id"] == "organisation/kiruna-kommun"
+        assert [c["id"] for c in results["only-properties"]["result"]] == ["place/kiruna"]
+        assert sum(len(r["result"]) for r in results.values()) >= 15
+        # The rest of the service reads the same index: no more round trips for it.
+        for path, params, expected in [
+            ("/reconcile/suggest/entity", {"prefix": "kir"}, "place/kiruna"),
+            ("/reconcile/en/suggest/type", {"prefix": "muni"}, '"Municipality"'),
+            ("/reconcile/en/propose_properties", {"type": "Organisation"}, "foundingDate"),
+            ("/reconcile/en/preview", {"id": "organisation/kiruna-kommun"}, "Kiruna Municipality"),
+            (
+                "/reconcile/en",
+                {
+                    "extend": json.dumps(
+                        {
+                            "ids": ["organisation/kiruna-kommun", "organisation/filmpool-nord"],
+                            "properties": [{"id": "wikidata"}, {"id": "containedInPlace"}, {"id": "type"}],
+                        }
+                    )
+                },
+                "Q499474",
+            ),
+        ]:
+            remote_answer = httpx.get(server.url + path, params=params, timeout=30)
+            local_answer = httpx.get(live_server.url + path, params=params, timeout=30)
+            assert remote_answer.status_code == local_answer.status_code == 200, path
+            assert remote_answer.text.replace(server.url, "") == local_answer.text.replace(
+                live_server.url, ""
+            )
+            assert expected in remote_answer.text, path
+        assert proxy.clear() == []
+        # The manifest names the publisher: one small query of its own.
+        manifest = httpx.get(server.url + "/reconcile", timeout=30).json()
+        assert manifest == json.loads(
+            httpx.get(live_server.url + "/reconcile", timeout=30).text.replace(live_server.url, server.url)
+        )
+        assert len(proxy.clear()) == 1
+    finally:
+        stop_server()
+        proxy.close()
 
 
 def test_an_unreachable_store_is_a_clear_error(kiruna_build: BuildResult) -> None:

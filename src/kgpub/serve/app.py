@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import mimetypes
 import urllib.parse
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -34,7 +34,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from kgpub.catalog import catalog_endpoint, page_jsonld
 from kgpub.project import Project
 from kgpub.serve import negotiate
-from kgpub.serve.describe import Description, describe_query
+from kgpub.serve.cache import ResultCache
+from kgpub.serve.describe import Description, describe_query, describe_triples
 from kgpub.serve.guard import Refused, check, is_update
 from kgpub.serve.pages import ONTOLOGY_PATH, local_path
 from kgpub.serve.pool import Dump, PoolBusy, QueryPool, QueryTimeout
@@ -76,6 +77,10 @@ class Site:
     ontology_graph: str
     #: The triple store the site serves from (``serve --store``); None: the embedded ``store``.
     remote: RemoteStore | None = None
+    #: Which release is served: raised each time a new build is swapped in (keys caches).
+    generation: int = 0
+    #: Answers of repeated queries (kgpub.serve.cache), valid for one generation.
+    cache: ResultCache = field(default_factory=lambda: ResultCache(0))
 
     @property
     def base(self) -> str:
@@ -125,13 +130,17 @@ def open_site(project: Project, settings: ServeSettings, dist: Path | None = Non
         remote = open_remote(project, settings)
         pool_ = RemotePool(remote, size=settings.workers, timeout=settings.timeout)
         graph = remote.data_graph
-        return Site(project, settings, dist, ox.Store(), pool_, env, graph, ontology_graph, remote)
-    dumps = [Dump(str(dump), data_graph), Dump(str(ontology_dump), ontology_graph)]
-    store = ox.Store()
-    for d in dumps:
-        store.bulk_load(path=d.path, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(d.graph))
-    pool = QueryPool(dumps, size=settings.workers, timeout=settings.timeout)
-    return Site(project, settings, dist, store, pool, env, data_graph, ontology_graph)
+        site = Site(project, settings, dist, ox.Store(), pool_, env, graph, ontology_graph, remote)
+    else:
+        dumps = [Dump(str(dump), data_graph), Dump(str(ontology_dump), ontology_graph)]
+        store = ox.Store()
+        for d in dumps:
+            store.bulk_load(path=d.path, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(d.graph))
+        pool = QueryPool(dumps, size=settings.workers, timeout=settings.timeout)
+        site = Site(project, settings, dist, store, pool, env, data_graph, ontology_graph)
+    if site.remote is None:  # a remote store can change under us (a push from elsewhere): no cache
+        site.cache = ResultCache(int(settings.result_cache_mb * 1024 * 1024))
+    return site
 
 
 # -- helpers ------------------------------------------------------------------------------------
@@ -230,16 +239,18 @@ def pick(request: Request, forced: str | None, offers_html: bool = True) -> str 
 
 async def home(request: Request) -> Response:
     site: Site = request.app.state.site
-    counts = {}
-    for kind, (cls, _) in LIST_KINDS.items():
-        answer = site.query(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a <{cls}> }}")
-        counts[kind] = int(next(iter(answer))["n"].value)
-    triples = int(
-        next(
-            iter(site.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{site.data_graph}> {{ ?s ?p ?o }} }}"))
-        )["n"].value
-    )
-    dumps = sorted(p.name for p in site.dist.iterdir() if p.is_file())
+
+    def numbers() -> tuple[dict[str, int], int, list[str]]:
+        counts: dict[str, int] = {}
+        for kind, (cls, _) in LIST_KINDS.items():
+            answer = site.query(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a <{cls}> }}")
+            counts[kind] = int(next(iter(answer))["n"].value)
+        everything = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{site.data_graph}> {{ ?s ?p ?o }} }}"
+        triples = int(next(iter(site.query(everything)))["n"].value)
+        return counts, triples, sorted(p.name for p in site.dist.iterdir() if p.is_file())
+
+    # In a thread (with serve --store each query is a round trip), the answers read there too.
+    counts, triples, dumps = await anyio.to_thread.run_sync(numbers)
     queries = list(site.project.queries.values())
     return html(site, request, "home.html", counts=counts, triples=triples, dumps=dumps, queries=queries)
 
@@ -255,13 +266,16 @@ async def list_page(request: Request) -> Response:
         page = max(1, int(request.query_params.get("page", "1")))
     except ValueError:
         page = 1
-    rows = site.query(
-        f"""SELECT ?s (SAMPLE(?l) AS ?label) WHERE {{ ?s a <{cls}> .
+    query = f"""SELECT ?s (SAMPLE(?l) AS ?label) WHERE {{ ?s a <{cls}> .
             OPTIONAL {{ ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l FILTER(LANG(?l) = "{lang}") }} }}
             GROUP BY ?s ORDER BY LCASE(STR(SAMPLE(?l))) ?s
             LIMIT {PAGE_SIZE + 1} OFFSET {(page - 1) * PAGE_SIZE}"""
-    )
-    items = [(r["s"].value, r["label"].value if r["label"] else r["s"].value) for r in rows]
+
+    def read() -> list[tuple[str, str]]:
+        return [(r["s"].value, r["label"].value if r["label"] else r["s"].value) for r in site.query(query)]
+
+    # In a thread (with serve --store it is a round trip), the rows listed there too.
+    items = await anyio.to_thread.run_sync(read)
     more = len(items) > PAGE_SIZE
     return html(
         site, request, "list.html", kind=kind, items=items[:PAGE_SIZE], page=page, more=more, lang=lang
@@ -284,9 +298,12 @@ async def entity(request: Request) -> Response:
         return problem(
             request, 406, "None of the media types in Accept can be served; try text/html or text/turtle."
         )
-    # One CONSTRUCT, in a thread (with serve --store it is a round trip); sorted, so that the page
-    # does not depend on the order in which a store sends the triples.
-    triples = await anyio.to_thread.run_sync(lambda: list(site.query(describe_query(iri))))
+    # Embedded: index look-ups, bounded by the resource's degree and quick enough for the event loop.
+    # Remote: one CONSTRUCT, in a thread. Sorted, so the page does not depend on the store's order.
+    if site.remote is None:
+        triples = describe_triples(site.store, iri)
+    else:
+        triples = await anyio.to_thread.run_sync(lambda: list(site.query(describe_query(iri))))
     description = Description(iri, sorted(triples, key=str))
     if not description.exists:
         return problem(request, 404, f"Nothing is known about {iri}.", site)
@@ -587,8 +604,10 @@ async def sparql(request: Request) -> Response:
         "graph_format": fmt if graph_form else "turtle",
         "prefixes": site.project.prefixes,
     }
+    cache_key = site.cache.key(site.generation, query, options)
+    cached = site.cache.get(cache_key)
     try:
-        answer = await anyio.to_thread.run_sync(lambda: site.pool.run(query, options))
+        answer = cached or await site.pool.arun(query, options)
     except QueryTimeout:
         return problem(
             request,
@@ -607,8 +626,10 @@ async def sparql(request: Request) -> Response:
         if "SERVICE" in query.upper():
             return problem(request, 502, f"A SERVICE call failed: {message[:300]}")
         return problem(request, 500, f"The query could not be evaluated: {message[:300]}")
+    if cached is None:
+        site.cache.put(cache_key, answer)
     sent = options["graph_format"] if answer.form == "graph" else options["result_format"]
-    headers = {"Vary": "Accept"}
+    headers = {"Vary": "Accept", "X-Kgpub-Cache": "miss" if cached is None else "hit"}
     if answer.truncated:
         headers["X-Kgpub-Truncated"] = str(site.settings.max_rows)
         headers["Link"] = '<https://w3id.org/kgpub/doc#limits>; rel="describedby"'
@@ -721,9 +742,17 @@ def create_app(site: Site) -> Starlette:
     async def server_error(request: Request, exc: Exception) -> Response:
         return problem(request, 500, "Internal error.")
 
+    from kgpub.serve.reload import Reloader, lifespan
+
+    # A new build in the output folder is swapped in while serving (none with serve --store).
+    reloader = Reloader(site) if site.remote is None else None
     app = Starlette(
-        routes=routes, middleware=middleware, exception_handlers={404: not_found, 500: server_error}
+        routes=routes,
+        middleware=middleware,
+        exception_handlers={404: not_found, 500: server_error},
+        lifespan=lifespan(reloader),
     )
     app.state.site = site
+    app.state.reloader = reloader
     site.templates.globals["dataset_jsonld"] = page_jsonld(site.dist)  # home.html's schema.org Dataset
     return app

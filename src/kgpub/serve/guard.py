@@ -9,6 +9,7 @@ refused before any outbound request can be made. When in doubt the answer is a r
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -36,6 +37,7 @@ _FROM_WORD = re.compile(r"(?<![\w:?$.\-])FROM(?![\w:\-])", re.IGNORECASE)
 UPDATE_PARAMS = ("update", "using-graph-uri", "using-named-graph-uri")
 
 
+@functools.lru_cache(maxsize=512)
 def unescape(query: str) -> str:
     r"""The query with ``\uXXXX`` / ``\UXXXXXXXX`` escapes expanded (SPARQL 1.1 Query, 19.2)."""
 
@@ -54,13 +56,7 @@ def check(query: str, *, max_length: int, allow: tuple[str, ...]) -> None:
         )
     text = unescape(query)
     code = _code_only(text)
-    depth = deepest = 0
-    for char in code:
-        if char in "{([":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif char in "})]":
-            depth -= 1
+    deepest = _depth(code)
     if deepest > MAX_DEPTH:
         raise Refused(400, f"The query nests {deepest} levels deep; at most {MAX_DEPTH} are accepted.")
     if is_update(query):
@@ -82,6 +78,19 @@ def check(query: str, *, max_length: int, allow: tuple[str, ...]) -> None:
                 )
             if iri not in allow:
                 raise Refused(403, f"SERVICE <{iri}> is not allowed here (allowed: {allowed}).")
+
+
+@functools.lru_cache(maxsize=512)
+def _depth(code: str) -> int:
+    """How deep brackets and braces nest in the query's code."""
+    depth = deepest = 0
+    for char in code:
+        if char in "{([":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "})]":
+            depth -= 1
+    return deepest
 
 
 def is_update(query: str) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from werkzeug.datastructures import LanguageAccept, MIMEAccept
 from werkzeug.http import parse_accept_header
 
@@ -128,6 +130,12 @@ def _media_ranges_only(accept: str) -> str:
 def best(accept: str | None, offers: list[str], default: str | None = None) -> str | None:
     """The offer the Accept header prefers (q-values honoured), ``default`` if Accept is absent or
     ``*/*``, None when nothing offered is acceptable."""
+    if accept is not None and len(accept) > 1024:  # memoise only what clients really send
+        return _best(accept, tuple(offers), default)
+    return _best_memo(accept, tuple(offers), default)
+
+
+def _best(accept: str | None, offers: tuple[str, ...], default: str | None) -> str | None:
     accept = _media_ranges_only(accept or "")
     if not accept:
         return default or offers[0]
@@ -137,6 +145,10 @@ def best(accept: str | None, offers: list[str], default: str | None = None) -> s
         match = parsed.best_match([default, *[o for o in offers if o != default]])
         return match
     return parsed.best_match(offers)
+
+
+#: Clients send a handful of distinct Accept headers; parsing each once saves most of the cost.
+_best_memo = functools.lru_cache(maxsize=256)(_best)
 
 
 def language(accept_language: str | None, offered: list[str]) -> str:

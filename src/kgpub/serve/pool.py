@@ -8,9 +8,12 @@ can fill memory.
 
 from __future__ import annotations
 
+import asyncio
+import collections
 import contextlib
 import itertools
 import multiprocessing as mp
+import os
 import queue
 import threading
 import time
@@ -189,6 +192,9 @@ class QueryPool:
         self.start_timeout = start_timeout
         self._context = mp.get_context("spawn")
         self._idle: queue.Queue[_Worker] = queue.Queue()
+        #: Requests on the event loop waiting for a worker (``arun``), woken by ``_release``.
+        self._waiters: collections.deque[asyncio.Future[None]] = collections.deque()
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
@@ -221,7 +227,7 @@ class QueryPool:
             if self._closed:
                 worker.kill()
             else:
-                self._idle.put(worker)
+                self._release(worker)
 
         threading.Thread(target=start, daemon=True).start()
 
@@ -232,23 +238,15 @@ class QueryPool:
 
     def run(self, query: str, options: dict[str, Any], wait: float = 30.0) -> Answer:
         """Run a query on a free worker; QueryTimeout after ``self.timeout`` seconds."""
-        give_up = time.monotonic() + wait
-        while True:
-            try:
-                worker = self._idle.get(timeout=max(0.0, give_up - time.monotonic()))
-            except queue.Empty:
-                raise PoolBusy() from None
-            if worker.process.is_alive():
-                break
-            # It died while idle (killed from outside, out of memory): not this query's fault.
-            worker.kill()
-            self._replace(worker)
+        # A worker that died while idle (killed from outside, out of memory) is replaced, and the
+        # query goes to another: not this query's fault.
+        worker = self._take(wait)
         try:
             worker.conn.send((query, options))
             deadline = time.monotonic() + self.timeout
             if worker.conn.poll(max(0.0, deadline - time.monotonic())):
                 answer: Answer = worker.conn.recv()
-                self._idle.put(worker)
+                self._release(worker)
                 return answer
         except (EOFError, OSError, BrokenPipeError):
             worker.kill()
@@ -257,6 +255,107 @@ class QueryPool:
         worker.kill()
         self._replace(worker)
         raise QueryTimeout()
+
+    async def arun(self, query: str, options: dict[str, Any], wait: float = 30.0) -> Answer:
+        """``run`` for the event loop: the worker's answer is awaited on its pipe, with no thread hop.
+
+        A free worker is taken at once when there is one (the usual case); when all are busy the
+        request waits on the loop until one is returned (not in a thread: a cancelled thread could
+        lose the worker it takes). A request cancelled mid-query (the server shutting down) stops
+        its worker and starts a replacement, since the worker may still be busy with the query.
+        """
+        loop = asyncio.get_running_loop()
+        self._loop = loop
+        give_up = loop.time() + wait
+        while True:
+            try:
+                worker = self._idle.get_nowait()
+            except queue.Empty:
+                left = give_up - loop.time()
+                if left <= 0:
+                    raise PoolBusy() from None
+                waiter: asyncio.Future[None] = loop.create_future()
+                self._waiters.append(waiter)
+                # Woken when a worker comes back; the short cap covers a worker returned by a
+                # synchronous ``run`` between the check above and the wait.
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(waiter, min(left, 0.05))
+                continue
+            if worker.process.is_alive():
+                break
+            worker.kill()
+            self._replace(worker)
+        done: asyncio.Future[Answer] = loop.create_future()
+        fd = worker.conn.fileno()
+
+        def readable() -> None:
+            loop.remove_reader(fd)
+            if done.done():
+                return
+            try:
+                # uvloop makes a watched descriptor non-blocking; the rest of a large answer may
+                # still be on its way, so read it blocking (the worker is writing it now).
+                os.set_blocking(fd, True)
+                done.set_result(worker.conn.recv())
+            except (EOFError, OSError) as exc:
+                done.set_exception(exc)
+
+        try:
+            os.set_blocking(fd, True)
+            worker.conn.send((query, options))
+            loop.add_reader(fd, readable)
+            answer = await asyncio.wait_for(done, self.timeout)
+        except TimeoutError:
+            loop.remove_reader(fd)
+            worker.kill()
+            self._replace(worker)
+            raise QueryTimeout() from None
+        except (EOFError, OSError):
+            loop.remove_reader(fd)
+            worker.kill()
+            self._replace(worker)
+            return Answer("error", message="the query worker stopped")
+        except BaseException:  # cancelled mid-query
+            loop.remove_reader(fd)
+            worker.kill()
+            self._replace(worker)
+            raise
+        self._release(worker)
+        return answer
+
+    def _release(self, worker: _Worker) -> None:
+        """Return a worker to the idle ones and wake a request waiting for one (from any thread)."""
+        self._idle.put(worker)
+        loop = self._loop
+        if loop is not None and self._waiters:
+            try:
+                running = asyncio.get_running_loop()
+            except RuntimeError:
+                running = None
+            if running is loop:
+                self._wake()
+            else:
+                loop.call_soon_threadsafe(self._wake)
+
+    def _wake(self) -> None:
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(None)
+                return
+
+    def _take(self, wait: float) -> _Worker:
+        """A live idle worker, waiting up to ``wait`` seconds (PoolBusy after that)."""
+        give_up = time.monotonic() + wait
+        while True:
+            try:
+                worker = self._idle.get(timeout=max(0.0, give_up - time.monotonic()))
+            except queue.Empty:
+                raise PoolBusy() from None
+            if worker.process.is_alive():
+                return worker
+            worker.kill()
+            self._replace(worker)
 
     def close(self) -> None:
         self._closed = True

@@ -13,7 +13,10 @@ in English; each is a whole service:
 
 Identifiers are paths under ``{base}id/`` (``organisation/kiruna-kommun``); types are the kgpub
 classes by local name (``Municipality``); properties have short names (``containedInPlace``).
-Everything is answered from an index of the graph's names, built once at the first request.
+Everything is answered from an index of the graph's names, built at the first request from one
+query through ``Site.query``: on the embedded store, or under ``kgpub serve --store`` one round
+trip to the triple store (whose answer must hold the whole graph: mind a store's own row cap, such
+as Virtuoso's ``ResultSetMaxRows``). It is built again when the site serves a new release.
 """
 
 from __future__ import annotations
@@ -233,57 +236,55 @@ class Record:
         return self.names[0][0] if self.names else self.id
 
 
+def index_query(site: Site) -> str:
+    """The one query the index is built from: the ontology's classes and every entity's statements.
+
+    It goes through ``site.query``, so it runs on the embedded store or, under ``serve --store``, is
+    one round trip to the triple store. ``?g`` tells the two parts apart: "o" (ontology), "d" (data).
+    """
+    id_base = json.dumps(site.base + "id/")  # a SPARQL string: JSON's escapes are SPARQL's
+    return f"""SELECT ?g ?s ?p ?o WHERE {{
+  {{ GRAPH <{site.ontology_graph}> {{ ?s ?p ?o
+      FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{KGPUB}")
+             && ?p IN (<{RDF_TYPE}>, <{RDFS_LABEL}>, <{RDFS_SUBCLASS}>)) }}
+    BIND("o" AS ?g) }}
+  UNION
+  {{ GRAPH <{site.data_graph}> {{ ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), {id_base})) }}
+    BIND("d" AS ?g) }}
+}}"""
+
+
 class Index:
     """Names, types and values of every entity of the published graph."""
 
     def __init__(self, site: Site) -> None:
         self.id_base = site.base + "id/"
-        data = ox.NamedNode(site.data_graph)
-        ontology = ox.NamedNode(site.ontology_graph)
         self.classes: dict[str, dict[str, str]] = {}
         self.parents: dict[str, set[str]] = {}
-        for quad in site.store.quads_for_pattern(None, None, None, ontology):
-            term, predicate, value = quad.subject, quad.predicate.value, quad.object
-            if not isinstance(term, ox.NamedNode) or not term.value.startswith(KGPUB):
-                continue
-            local = term.value[len(KGPUB) :]
-            if predicate == RDF_TYPE and isinstance(value, ox.NamedNode) and value.value == OWL_CLASS:
-                self.classes.setdefault(local, {})
-            elif predicate == RDFS_LABEL and isinstance(value, ox.Literal) and value.language:
-                self.classes.setdefault(local, {})[value.language] = value.value
-            elif (
-                predicate == RDFS_SUBCLASS
-                and isinstance(value, ox.NamedNode)
-                and value.value.startswith(KGPUB)
-            ):
-                self.parents.setdefault(local, set()).add(value.value[len(KGPUB) :])
         declared: set[str] = set()
-        for quad in site.store.quads_for_pattern(
-            None, ox.NamedNode(RDF_TYPE), ox.NamedNode(OWL_CLASS), ontology
-        ):
-            if isinstance(quad.subject, ox.NamedNode) and quad.subject.value.startswith(KGPUB):
-                declared.add(quad.subject.value[len(KGPUB) :])
-        self.classes = {k: v for k, v in self.classes.items() if v and k in declared}
         records: dict[str, Record] = {}
-        for quad in site.store.quads_for_pattern(None, None, None, data):
-            s = quad.subject
-            if not isinstance(s, ox.NamedNode) or not s.value.startswith(self.id_base):
+        # One query, its answer read here, in the thread that asked (pyoxigraph's results stay there).
+        for row in site.query(index_query(site)):
+            part, s, p, o = row["g"].value, row["s"], row["p"].value, row["o"]
+            if not isinstance(s, ox.NamedNode):
+                continue
+            if part == "o":
+                if s.value.startswith(KGPUB):
+                    self._ontology(s.value[len(KGPUB) :], p, o, declared)
+                continue
+            if not s.value.startswith(self.id_base) or isinstance(o, ox.Triple):
                 continue
             record = records.get(s.value)
             if record is None:
                 record = records[s.value] = Record(s.value[len(self.id_base) :], s.value)
-            p, o = quad.predicate.value, quad.object
-            if isinstance(o, ox.Triple):
-                continue
             record.values.setdefault(p, []).append(o)
             if p == RDF_TYPE and isinstance(o, ox.NamedNode) and o.value.startswith(KGPUB):
                 record.types.add(o.value[len(KGPUB) :])
             elif p in (RDFS_LABEL, SKOS_ALT) and isinstance(o, ox.Literal):
                 record.names.append((o.value, o.language or ""))
-            elif p == SCHEMA + "description" and isinstance(o, ox.Literal):
-                record.descriptions[o.language or ""] = o.value
+        self.classes = {k: v for k, v in self.classes.items() if v and k in declared}
         self.records: dict[str, Record] = {}
-        for record in records.values():
+        for record in sorted(records.values(), key=lambda r: r.id):
             record.types &= set(self.classes)
             if not record.types:
                 continue
@@ -294,10 +295,26 @@ class Index:
             record.types |= supers
             for v in record.values.values():
                 v.sort(key=str)
+            # After sorting: the same description whatever order the store sent the statements in.
+            for term in record.values.get(SCHEMA + "description", []):
+                if isinstance(term, ox.Literal):
+                    record.descriptions.setdefault(term.language or "", term.value)
             self.records[record.id] = record
         self.normalised = {
             rid: [(normalise(text), text) for text, _ in r.names] for rid, r in self.records.items()
         }
+
+    def _ontology(self, local: str, predicate: str, value: Any, declared: set[str]) -> None:
+        """One statement about a kgpub class (``local`` is its name in the kgpub namespace)."""
+        if predicate == RDF_TYPE and isinstance(value, ox.NamedNode) and value.value == OWL_CLASS:
+            self.classes.setdefault(local, {})
+            declared.add(local)
+        elif predicate == RDFS_LABEL and isinstance(value, ox.Literal) and value.language:
+            names = self.classes.setdefault(local, {})
+            # The least of several labels in one language: the same whatever order the store sent.
+            names[value.language] = min(value.value, names.get(value.language, value.value))
+        elif predicate == RDFS_SUBCLASS and isinstance(value, ox.NamedNode) and value.value.startswith(KGPUB):
+            self.parents.setdefault(local, set()).add(value.value[len(KGPUB) :])
 
     @staticmethod
     def _labels(record: Record) -> set[tuple[str, str]]:
@@ -366,14 +383,18 @@ class Service:
     def __init__(self, site: Site) -> None:
         self.site = site
         self._index: Index | None = None
+        #: The release (``Site.generation``) the index was built from.
+        self._generation: int | None = None
         self._lock = threading.Lock()
         self.languages = tuple(site.project.config.languages)
 
     @property
     def index(self) -> Index:
         with self._lock:
-            if self._index is None:
+            generation = int(getattr(self.site, "generation", 0))
+            if self._index is None or self._generation != generation:
                 self._index = Index(self.site)
+                self._generation = generation
             return self._index
 
     # -- the manifest ---------------------------------------------------------------------------

@@ -354,6 +354,12 @@ class RemotePool:
                 self._busy -= 1
             self._slots.release()
 
+    async def arun(self, query: str, options: dict[str, Any], wait: float = 30.0) -> Answer:
+        """``run`` from the event loop (the HTTP round trip runs in a thread)."""
+        import anyio
+
+        return await anyio.to_thread.run_sync(lambda: self.run(query, options, wait))
+
     def close(self) -> None:
         """Nothing to stop: the store runs elsewhere."""
 

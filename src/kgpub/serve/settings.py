@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from kgpub.errors import ConfigError
+from kgpub.config import BadValue, checked_table
 
 DEFAULT_SERVICE_ALLOW = ("https://query.wikidata.org/sparql",)
 
@@ -26,6 +26,8 @@ class ServeSettings:
     workers: int = 2
     #: SERVICE endpoints a query may call; anything else is refused before any request is made.
     service_allow: tuple[str, ...] = DEFAULT_SERVICE_ALLOW
+    #: Megabytes of recent query answers kept for repeated queries (serve.cache; 0 keeps none).
+    result_cache_mb: float = 64.0
     #: Allow cross-origin GET and POST (YASGUI, notebooks).
     cors: bool = True
     #: Public address of the server, if it is not the base IRI (used in links and descriptions).
@@ -34,35 +36,42 @@ class ServeSettings:
     store: str | None = None
     #: The kind of that store (oxigraph, fuseki, virtuoso, graphdb, qlever, generic): presets its paths.
     store_kind: str = "generic"
+    #: Seconds between checks for a new build in the output folder, which is then swapped in.
+    reload_interval: float = 1.0
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+
+#: Numeric settings for which 0 means "off".
+ZERO_ALLOWED = ("result_cache_mb",)
 
 
 def serve_settings(table: dict[str, Any] | None, **overrides: Any) -> ServeSettings:
     """Settings from the ``[serve]`` table (checked key by key), then non-None ``overrides``."""
-    settings = ServeSettings()
-    known = {f.name: f for f in fields(ServeSettings) if f.name != "extra"}
-    values: dict[str, Any] = {}
-    for key, value in (table or {}).items():
-        key_name = key.replace("-", "_")
-        if key_name not in known:
-            raise ConfigError(
-                f"unknown key '{key}' in [serve].",
-                path="kgpub.toml",
-                hint=f"Known keys: {', '.join(sorted(known))}.",
-            )
-        default = getattr(settings, key_name)
+
+    def check(name: str, value: Any, default: Any) -> Any:
         if isinstance(default, tuple):
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise ConfigError(f"'{key}' in [serve] must be a list of strings.", path="kgpub.toml")
-            value = tuple(value)
-        elif isinstance(default, bool):
+                raise BadValue("must be a list of strings.")
+            return tuple(value)
+        if isinstance(default, bool):
             if not isinstance(value, bool):
-                raise ConfigError(f"'{key}' in [serve] must be true or false.", path="kgpub.toml")
-        elif isinstance(default, (int, float)) and not isinstance(default, bool):
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-                raise ConfigError(f"'{key}' in [serve] must be a positive number.", path="kgpub.toml")
+                raise BadValue("must be true or false.")
+        elif isinstance(default, (int, float)):
+            at_least_zero = name in ZERO_ALLOWED
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, (int, float))
+                or value < 0
+                or (value == 0 and not at_least_zero)
+            ):
+                raise BadValue(
+                    "must be zero or a positive number." if at_least_zero else "must be a positive number."
+                )
         elif not isinstance(value, str):
-            raise ConfigError(f"'{key}' in [serve] must be text.", path="kgpub.toml")
-        values[key_name] = value
+            raise BadValue("must be text.")
+        return value
+
+    settings = ServeSettings()
+    values = checked_table(table, "serve", settings, check, skip=("extra",))
     values.update({k: v for k, v in overrides.items() if v is not None})
     return replace(settings, **values)

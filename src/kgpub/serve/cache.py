@@ -1,0 +1,80 @@
+"""Answers of recent SPARQL queries, kept while the same release is served.
+
+The published graph does not change between builds, so the answer to the same query text with the
+same dataset, format and limits is the same until a new release is swapped in (``Site.generation``
+is part of the key). Dashboards, notebooks re-run from the top and the example queries of the query
+page ask the same questions again and again; they are answered without a trip to a query worker.
+Queries whose answer may differ between runs are never kept: ``SERVICE`` (another endpoint's data),
+``RAND``, ``NOW``, ``UUID``, ``STRUUID`` and ``BNODE``. The cache holds at most ``max_bytes`` of
+answers (least recently used first out), and no single answer larger than an eighth of that.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Hashable
+from typing import Any
+
+from cachetools import LRUCache
+
+from kgpub.queries import _code_only
+from kgpub.serve.guard import unescape
+from kgpub.serve.pool import Answer
+
+_VOLATILE = re.compile(
+    r"(?<![\w:?$])(RAND|NOW|UUID|STRUUID|BNODE)\s*\(|(?<![\w:?$\-])SERVICE(?![\w:\-])", re.IGNORECASE
+)
+_OPTIONS = ("default_graphs", "named_graphs", "base_iri", "max_rows", "result_format", "graph_format")
+
+
+@functools.lru_cache(maxsize=512)
+def cacheable(query: str) -> bool:
+    """False for a query whose answer may change without a new release."""
+    return _VOLATILE.search(_code_only(unescape(query))) is None
+
+
+def _size(answer: Answer) -> int:
+    return len(answer.body) + len(answer.message) + 256
+
+
+class ResultCache:
+    """A least-recently-used map from (release, query, options) to the worker's answer."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self._answers: LRUCache[Hashable, Answer] = LRUCache(maxsize=max(1, max_bytes), getsizeof=_size)
+        self.hits = self.misses = 0
+
+    def key(self, generation: int, query: str, options: dict[str, Any]) -> Hashable | None:
+        """The key of a query's answer, or None when it must not be cached."""
+        if self.max_bytes <= 0 or not cacheable(query):
+            return None
+        parts = tuple(
+            tuple(value) if isinstance(value, list) else value
+            for value in (options.get(name) for name in _OPTIONS)
+        )
+        return (generation, query, parts)
+
+    def get(self, key: Hashable | None) -> Answer | None:
+        if key is None:
+            return None
+        answer = self._answers.get(key)
+        if answer is None:
+            self.misses += 1
+        else:
+            self.hits += 1
+        return answer
+
+    def put(self, key: Hashable | None, answer: Answer) -> None:
+        """Keep a successful answer (errors and oversized answers are not kept)."""
+        if key is None or answer.status != "ok" or _size(answer) > self.max_bytes // 8:
+            return
+        self._answers[key] = answer
+
+    def clear(self) -> None:
+        self._answers.clear()
+
+    @property
+    def bytes(self) -> int:
+        return int(self._answers.currsize)
