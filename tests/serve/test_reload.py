@@ -57,6 +57,7 @@ REQUESTS = [
     ("entity-rdf", "/id/project/odla", {}, {"Accept": "text/turtle"}),
     ("entity-html", "/id/project/odla", {"lang": "en"}, {"Accept": "text/html"}),
     ("canned", "/api/queries/labels", {}, {}),
+    ("list", "/organisations", {"lang": "en"}, {"Accept": "text/html"}),  # kept per release
 ]
 
 

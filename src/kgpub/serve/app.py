@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import mimetypes
 import urllib.parse
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -20,6 +21,7 @@ from typing import Any
 
 import anyio
 import pyoxigraph as ox
+from cachetools import LRUCache
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -81,6 +83,22 @@ class Site:
     generation: int = 0
     #: Answers of repeated queries (kgpub.serve.cache), valid for one generation.
     cache: ResultCache = field(default_factory=lambda: ResultCache(0))
+
+    #: What pages computed from the graph (counts, list rows, the ontology's view), per release.
+    views: LRUCache[Hashable, Any] = field(default_factory=lambda: LRUCache(maxsize=512))
+
+    def recall(self, *key: Hashable) -> tuple[Hashable, Any]:
+        """A page's data computed earlier for this release (None if not), and the key to keep it under.
+
+        Only the embedded store is a fixed release; a remote store may change under us, so with
+        ``serve --store`` nothing is kept. Called on the event loop only (no lock needed)."""
+        full = (self.generation, *key)
+        return full, (self.views.get(full) if self.remote is None else None)
+
+    def keep(self, key: Hashable, value: Any) -> Any:
+        if self.remote is None:
+            self.views[key] = value
+        return value
 
     @property
     def base(self) -> str:
@@ -250,7 +268,8 @@ async def home(request: Request) -> Response:
         return counts, triples, sorted(p.name for p in site.dist.iterdir() if p.is_file())
 
     # In a thread (with serve --store each query is a round trip), the answers read there too.
-    counts, triples, dumps = await anyio.to_thread.run_sync(numbers)
+    key, found = site.recall("home")
+    counts, triples, dumps = found or site.keep(key, await anyio.to_thread.run_sync(numbers))
     queries = list(site.project.queries.values())
     return html(site, request, "home.html", counts=counts, triples=triples, dumps=dumps, queries=queries)
 
@@ -275,7 +294,8 @@ async def list_page(request: Request) -> Response:
         return [(r["s"].value, r["label"].value if r["label"] else r["s"].value) for r in site.query(query)]
 
     # In a thread (with serve --store it is a round trip), the rows listed there too.
-    items = await anyio.to_thread.run_sync(read)
+    key, found = site.recall("list", kind, lang, page)
+    items = found if found is not None else site.keep(key, await anyio.to_thread.run_sync(read))
     more = len(items) > PAGE_SIZE
     return html(
         site, request, "list.html", kind=kind, items=items[:PAGE_SIZE], page=page, more=more, lang=lang
@@ -335,7 +355,10 @@ async def ontology(request: Request) -> Response:
         return rdf_response(site, sorted(triples, key=str), fmt)
     from kgpub.serve.pages import ontology_view
 
-    return html(site, request, "ontology.html", view=ontology_view(site, page_lang(request)))
+    lang = page_lang(request)
+    key, view = site.recall("ontology", lang)
+    view = view or site.keep(key, ontology_view(site, lang))
+    return html(site, request, "ontology.html", view=view, lang=lang)
 
 
 async def queries_page(request: Request) -> Response:

@@ -145,7 +145,8 @@ class Reloader:
         site.pool = release.pool
         site.templates.globals["dataset_jsonld"] = release.dataset_jsonld
         site.generation += 1  # last: whoever sees the new generation sees the new release
-        site.cache.clear()  # the previous release's answers can never be asked for again
+        site.cache.clear()  # the previous release's answers and pages can never be asked for again
+        site.views.clear()
         self.served, self.failed = release.identity, None
         self.reloads += 1
         log.info("kgpub serve: serving the new release in %s (generation %d).", site.dist, site.generation)
