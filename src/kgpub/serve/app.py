@@ -17,7 +17,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 import pyoxigraph as ox
@@ -40,11 +40,14 @@ from kgpub.serve.cache import ResultCache
 from kgpub.serve.describe import Description, describe_query, describe_triples
 from kgpub.serve.guard import Refused, check, is_update
 from kgpub.serve.pages import ONTOLOGY_PATH, local_path
-from kgpub.serve.pool import Dump, PoolBusy, QueryPool, QueryTimeout
+from kgpub.serve.pool import Answer, Dump, PoolBusy, QueryPool, QueryTimeout
 from kgpub.serve.reconcile import reconcile_routes
 from kgpub.serve.remote import RemotePool, RemoteStore, open_remote
 from kgpub.serve.settings import ServeSettings
 from kgpub.serve.texts import TEXTS
+
+if TYPE_CHECKING:
+    from kgpub.sparql import Result
 
 for _media, _suffix in (
     ("text/turtle", ".ttl"),
@@ -117,19 +120,45 @@ class Site:
             return self.remote.query(sparql)
         return self.store.query(sparql, use_default_graph_as_union=True)
 
-    @property
-    def engine(self) -> Any:
-        """Where the canned queries run: ``run(sparql) -> Result``."""
-        return self.remote if self.remote is not None else self.project.local_engine
-
-    def canned(self, name: str, values: dict[str, str]) -> Any:
-        """Run a canned query with its parameters bound (on the remote store when there is one)."""
-        if self.remote is None:
-            return self.project.query(name, values)
+    def canned_text(self, name: str, values: dict[str, str]) -> str:
+        """The SPARQL of a canned query with its parameters bound (KgpubError for a bad value)."""
         from kgpub.queries import bind, with_prefixes
 
-        text = bind(self.project.get_query(name), values, self.project.prefixes)
-        return self.remote.run(with_prefixes(text, self.project.query_prefixes))
+        query = self.project.get_query(name)
+        return with_prefixes(bind(query, values, self.project.prefixes), self.project.query_prefixes)
+
+    async def canned(self, name: str, values: dict[str, str]) -> tuple[Result, bool]:
+        """A canned query's result with its parameters bound, and whether it was cut at ``max_rows``.
+
+        On the embedded store it runs like any user query: in a query worker, under the time limit
+        (QueryTimeout, PoolBusy), cut at ``max_rows`` and answered from the result cache when
+        repeated. With ``serve --store`` it goes to the store, in a thread."""
+        from kgpub.errors import QueryError
+        from kgpub.sparql import Result
+
+        text = self.canned_text(name, values)
+        remote = self.remote
+        if remote is not None:
+            return await anyio.to_thread.run_sync(lambda: remote.run(text)), False
+        options = {
+            "default_graphs": [],
+            "named_graphs": [],
+            "base_iri": self.base + "sparql",
+            "max_rows": self.settings.max_rows,
+            "result_format": "json",
+            "graph_format": "ntriples",
+        }
+        key = self.cache.key(self.generation, text, options)
+        answer = self.cache.get(key) or await self.pool.arun(text, options)
+        if answer.status == "syntax":
+            raise QueryError(f"the query does not parse: {answer.message}")
+        if answer.status != "ok":
+            raise QueryError(f"the query failed: {answer.message[:300]}")
+        self.cache.put(key, answer)
+        if answer.form == "graph":
+            triples = [q.triple for q in ox.parse(answer.body, ox.RdfFormat.N_TRIPLES)]
+            return Result("graph", [], [], triples=triples), answer.truncated
+        return Result.of(ox.parse_query_results(answer.body, ox.QueryResultsFormat.JSON)), answer.truncated
 
 
 def open_site(project: Project, settings: ServeSettings, dist: Path | None = None) -> Site:
@@ -378,23 +407,31 @@ async def query_page(request: Request) -> Response:
     query = site.project.queries.get(name)
     if query is None:
         return problem(request, 404, f"There is no query named {name!r}.", site)
-    from kgpub.queries import bind, with_prefixes
+    from kgpub.errors import KgpubError
+    from kgpub.queries import with_prefixes
 
     # Form fields are "p.NAME", so a parameter called lang cannot clash with the page language.
     values = {p.name: request.query_params.get("p." + p.name, p.default or "") for p in query.params}
     sparql = with_prefixes(query.sparql, site.project.query_prefixes)
     result = error = None
+    truncated = False
     if "run" in request.query_params:
         try:
-            bound = with_prefixes(
-                bind(query, {k: v for k, v in values.items() if v != ""}, site.project.prefixes),
-                site.project.query_prefixes,
-            )
-            result = await anyio.to_thread.run_sync(lambda: site.engine.run(bound))
-        except Exception as exc:  # KgpubError from bad parameters
-            error = str(getattr(exc, "message", exc))
+            result, truncated = await site.canned(query.name, {k: v for k, v in values.items() if v != ""})
+        except KgpubError as exc:  # bad parameters, a failing store
+            error = exc.message
+        except (QueryTimeout, PoolBusy):
+            error = f"The query did not finish within {site.settings.timeout:g} s; try again later."
     return html(
-        site, request, "query.html", query=query, values=values, sparql=sparql, result=result, error=error
+        site,
+        request,
+        "query.html",
+        query=query,
+        values=values,
+        sparql=sparql,
+        result=result,
+        error=error,
+        truncated=site.settings.max_rows if truncated else None,
     )
 
 
@@ -673,15 +710,49 @@ async def api_query(request: Request) -> Response:
     values = {k: v for k, v in request.query_params.items() if k != "format"}
     from kgpub.errors import KgpubError
 
+    # The finished JSON is kept too: a large answer costs far more to turn into JSON than to find.
     try:
-        result = await anyio.to_thread.run_sync(lambda: site.canned(name, values))
+        key = site.cache.key(site.generation, site.canned_text(name, values), {"result_format": "api"})
     except KgpubError as exc:
         return JSONResponse({"error": exc.message}, status_code=400)
+    kept = site.cache.get(key)
+    if kept is not None:
+        return _api_response(site, kept)
+    try:
+        result, truncated = await site.canned(name, values)
+    except KgpubError as exc:
+        return JSONResponse({"error": exc.message}, status_code=400)
+    except QueryTimeout:
+        message = f"The query was stopped after {site.settings.timeout:g} s, this endpoint's time limit."
+        return JSONResponse({"error": message}, status_code=503)
+    except PoolBusy:
+        busy = {"error": "Busy; try again in a moment."}
+        return JSONResponse(busy, status_code=503, headers={"Retry-After": "5"})
     if result.kind == "graph":
-        return Response(result.serialise("jsonld"), media_type="application/ld+json")
-    if result.kind == "ask":
-        return JSONResponse({"boolean": result.boolean})
-    return JSONResponse({"variables": result.variables, "rows": result.dicts()})
+        answer = Answer("ok", result.serialise("jsonld"), "graph", truncated)
+    else:
+        doc: dict[str, Any] = (
+            {"boolean": result.boolean}
+            if result.kind == "ask"
+            else {"variables": result.variables, "rows": result.dicts()}
+        )
+        if truncated:
+            doc["truncated"] = site.settings.max_rows
+        body = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        answer = Answer("ok", body, result.kind, truncated)
+    site.cache.put(key, answer)
+    return _api_response(site, answer)
+
+
+def _api_response(site: Site, answer: Answer) -> Response:
+    headers = {}
+    if answer.truncated:
+        headers = {
+            "X-Kgpub-Truncated": str(site.settings.max_rows),
+            "Access-Control-Expose-Headers": "X-Kgpub-Truncated",
+        }
+    media = "application/ld+json" if answer.form == "graph" else "application/json"
+    return Response(answer.body, media_type=media, headers=headers)
 
 
 async def openapi(request: Request) -> Response:

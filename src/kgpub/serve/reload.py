@@ -169,15 +169,8 @@ class Reloader:
                 except (OSError, SyntaxError, ValueError) as exc:
                     name = Path(dump.path).name
                     raise ValueError(exc if name in str(exc) else f"{name}: {exc}") from None
-            # The canned queries run on the same release as everything else (the project would
-            # otherwise load whatever its output folder holds when first asked).
             from kgpub.catalog import page_jsonld
-            from kgpub.sparql import LocalEngine
 
-            engine = ox.Store()
-            for dump in dumps:
-                engine.bulk_load(path=dump.path, format=ox.RdfFormat.N_TRIPLES)
-            project.__dict__["local_engine"] = LocalEngine(engine)
             dataset_jsonld = page_jsonld(site.dist)
             pool = QueryPool(dumps, size=site.settings.workers, timeout=site.settings.timeout)
         except Exception as exc:
