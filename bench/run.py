@@ -578,7 +578,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--all",
         action="store_true",
-        help="also the canned-query benchmark (bench/queries.py) and the HTTP one (bench/serve.py, needs wrk)",
+        help="also the canned-query benchmark (bench/queries.py), the HTTP one (bench/serve.py, needs wrk) "
+        "and the triple-store one (bench/stores.py, needs Virtuoso)",
     )
     args = parser.parse_args(argv)
     sizes = [
@@ -604,9 +605,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.all:
         import queries
         import serve
+        import stores
 
         queries.main(["--projects", "kiruna,100k"])
         serve.main(["--project", "100k"])
+        stores.main(["--projects", "100k"])
 
 
 if __name__ == "__main__":
