@@ -20,7 +20,8 @@ URL = "http://127.0.0.1:9/sparql"
 WHERE = f"the SPARQL endpoint {URL}"
 BAD = "Response:\nb'Parse error:   line 1'"
 SHORT = " ".join(str(sx.QueryBadFormed(BAD)).split())
-INTERNAL = " ".join(str(sx.EndPointInternalError(b"boom")).split())
+#: What the endpoint said, decoded: not SPARQLWrapper's preamble and a Python bytes literal.
+INTERNAL = "boom"
 LINK_TIMED_OUT = "Try again later, or allow more time with --timeout ([link] timeout in kgpub.toml)."
 LINK_UNREACHABLE = "Check the network and the address (--endpoint, or [link] endpoint in kgpub.toml)."
 
@@ -147,3 +148,14 @@ def test_the_wikidata_client_retries_what_may_pass(failing: Callable[[BaseExcept
     with pytest.raises(RemoteError) as caught:
         RemoteEngine(URL).run("SELECT * WHERE { ?s ?p ?o }")
     assert caught.value.message == f"{WHERE} answered HTTP 503 Service Unavailable."
+
+
+def test_an_endpoints_own_words_are_decoded_not_shown_as_python_bytes() -> None:
+    """SPARQLWrapper puts the body in its message as b'…'; kgpub shows the decoded text, on one line."""
+    from kgpub.sparql import _short
+
+    body = "Virtuoso 22026 Error SR319: Max row length is exceeded\n\nSPARQL query:\nSELECT ?ö".encode()
+    text = _short(sx.EndPointInternalError(body))
+    assert text == "Virtuoso 22026 Error SR319: Max row length is exceeded SPARQL query: SELECT ?ö"
+    assert _short(ValueError("plain\nmessage")) == "plain message"
+    assert _short(ValueError("x" * 400)) == "x" * 300 + "…"

@@ -7,6 +7,8 @@ Turtle, N-Triples or JSON-LD.
 
 from __future__ import annotations
 
+import ast
+import re
 import socket
 import urllib.error
 from collections.abc import Iterable
@@ -278,5 +280,17 @@ def send_query(
 
 
 def _short(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
+    """An exception's message on one line, at most 300 characters.
+
+    SPARQLWrapper's errors end with ``Response:`` and the raw body as a Python bytes literal; the
+    body is what the endpoint said, so it is decoded and kept, without SPARQLWrapper's preamble."""
+    text = str(exc)
+    found = re.search(r"Response:\s*(b(['\"]).*\2)\s*$", text, re.DOTALL)
+    if found:
+        try:
+            body = ast.literal_eval(found.group(1))
+            text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
+        except (ValueError, SyntaxError):
+            pass
+    text = " ".join(text.split())
     return text[:300] + ("…" if len(text) > 300 else "")

@@ -35,7 +35,7 @@ from kgpub.errors import RemoteError
 from kgpub.push import Credentials, Endpoints, Graphs, find_credentials, graph_names, store_endpoints
 from kgpub.serve.guard import has_dataset_clause
 from kgpub.serve.pool import RDF_FORMATS, Answer, PoolBusy, QueryTimeout, _serialise_rows
-from kgpub.sparql import USER_AGENT, Result
+from kgpub.sparql import USER_AGENT, Result, _short
 
 if TYPE_CHECKING:
     from kgpub.project import Project
@@ -380,8 +380,3 @@ def open_remote(project: Project, settings: ServeSettings) -> RemoteStore:
             hint=f"Check --store and --store-kind ({endpoints.describe()}).",
         ) from None
     return store
-
-
-def _short(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
-    return text[:300] + ("…" if len(text) > 300 else "")
