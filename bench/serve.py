@@ -27,6 +27,7 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -190,7 +191,7 @@ def main(argv: list[str] | None = None) -> None:
         def distinct(path: str) -> Path:
             """A wrk script sending ``path`` with a different comment each time: every query is new
             to kgpub's result cache (and to any other cache on the way)."""
-            script = OUT / f"distinct-{abs(hash(path))}.lua"
+            script = OUT / f"distinct-{zlib.crc32(path.encode()):08x}.lua"
             script.write_text(
                 f'local i = 0\nrequest = function()\n  i = i + 1\n  return wrk.format("GET", "{path}" '
                 '.. "%0A%23" .. i .. "-" .. math.random(1000000000))\nend\n'
