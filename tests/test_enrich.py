@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS
@@ -88,3 +90,33 @@ def test_schema_only_queries_answer(published: Graph) -> None:
     assert f"{ID}organisation/tornedalsradet" in members
     served = _schema_select(published, f"SELECT ?a WHERE {{ <{ID}project/rit> schema:areaServed ?a }}")
     assert served == {f"{ID}place/norrbottens-lan"}
+
+
+def test_inferred_triples_are_what_the_rdflib_step_infers(kiruna: Project) -> None:
+    """The build's pyoxigraph step adds exactly the statements of the rdflib step, on the Kiruna data."""
+    from kgpub.enrich import inferred, inferred_triples
+    from kgpub.serialise import ox_triples
+
+    data = kiruna.data
+    new = set(inferred_triples(data.triples, kiruna.ontology.graph))
+    old = set(ox_triples(inferred(data.graph, kiruna.ontology.graph)))
+    assert new == old
+    assert len(new) > 100
+
+
+def test_the_dumps_keep_lexical_forms_as_written(tmp_path: Path) -> None:
+    """A dateTime written with Z stays so in the dump (rdflib would have rewritten it as +00:00)."""
+    from kgpub.testing import MUNICIPALITY, PREFIXES, make_project
+
+    root = make_project(
+        tmp_path / "p",
+        {
+            "organisations.ttl": MUNICIPALITY,
+            "extra.ttl": PREFIXES
+            + "<https://data.example.se/id/organisation/exempel-kommun> "
+            + '<http://purl.org/dc/terms/modified> "2026-01-02T03:04:05Z"^^xsd:dateTime .\n',
+        },
+    )
+    built = Project(root).build(root / "dist")
+    dump = (built.out / f"{Project(root).config.name}.nt").read_text(encoding="utf-8")
+    assert '"2026-01-02T03:04:05Z"^^<http://www.w3.org/2001/XMLSchema#dateTime>' in dump

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
@@ -57,4 +58,23 @@ def materialise(data: Graph, ontology: Graph) -> Graph:
         out.bind(prefix, ns)
     out.addN((s, p, o, out) for s, p, o in data)
     out.addN((s, p, o, out) for s, p, o in list(inferred(data, ontology)))
+    return out
+
+
+def inferred_triples(data: Iterable[ox.Triple], ontology: Graph) -> list[ox.Triple]:
+    """:func:`inferred` over pyoxigraph triples: what the build publishes, without an rdflib graph."""
+    rdf_type = ox.NamedNode(str(RDF.type))
+
+    def ancestors(relation: URIRef) -> dict[ox.NamedNode, list[ox.NamedNode]]:
+        return {
+            ox.NamedNode(str(k)): [ox.NamedNode(str(v)) for v in sorted(vs, key=str) if v != RDF.type]
+            for k, vs in closure(ontology, relation).items()
+        }
+
+    classes, properties = ancestors(RDFS.subClassOf), ancestors(RDFS.subPropertyOf)
+    out: list[ox.Triple] = []
+    for t in data:
+        if t.predicate == rdf_type and isinstance(t.object, ox.NamedNode):
+            out += [ox.Triple(t.subject, rdf_type, parent) for parent in classes.get(t.object, ())]
+        out += [ox.Triple(t.subject, parent, t.object) for parent in properties.get(t.predicate, ())]
     return out

@@ -1,9 +1,10 @@
-"""Stage 1, load: read Turtle files into rdflib graphs, remembering where each statement came from.
+"""Stage 1, load: read Turtle files, remembering where each statement came from.
 
 Parsing uses pyoxigraph: it is many times faster than rdflib's own parser and reports syntax errors
-with line and column. The triples are then handed to rdflib, which pyshacl and the rest of the
-pipeline use. Literals typed ``xsd:string`` become plain literals, as rdflib's parser would make
-them, so data and shapes compare alike.
+with line and column. The statements stay pyoxigraph triples, which the build writes from; an rdflib
+graph (for pySHACL and the ontology tools) is made from them when asked for. There, literals typed
+``xsd:string`` become plain literals, as rdflib's parser would make them, so data and shapes compare
+alike.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin
 
 import pyoxigraph as ox
@@ -103,13 +105,76 @@ class SourceFile:
         return None
 
 
-@dataclass
 class Loaded:
-    """A graph together with the files its statements came from."""
+    """A graph together with the files its statements came from.
 
-    graph: Graph
-    files: list[SourceFile]
-    subject_files: dict[Node, list[int]] = field(default_factory=dict)
+    :func:`load_files` keeps the statements as pyoxigraph triples (``triples``), which is all the
+    build needs; the rdflib ``graph`` (for pySHACL and the ontology tools) and ``subject_files``
+    are made from them on first use, so a large graph that never needs rdflib never pays for it.
+    """
+
+    def __init__(
+        self,
+        graph: Graph | None = None,
+        files: list[SourceFile] | None = None,
+        subject_files: dict[Node, list[int]] | None = None,
+        *,
+        triples: list[ox.Triple] | None = None,
+        file_subjects: list[set[ox.NamedNode | ox.BlankNode]] | None = None,
+        prefixes: dict[str, str] | None = None,
+    ) -> None:
+        if graph is None and triples is None:
+            raise TypeError("Loaded needs a graph or triples")
+        self._graph = graph
+        self.files: list[SourceFile] = files or []
+        self._subject_files = subject_files
+        self._triples = triples
+        self._file_subjects = file_subjects
+        self._prefixes = prefixes
+
+    @property
+    def graph(self) -> Graph:
+        """The statements as an rdflib graph (made from ``triples`` the first time it is asked for)."""
+        if self._graph is None:
+            assert self._triples is not None
+            graph = Graph(bind_namespaces="none")
+            for prefix, ns in (self._prefixes or {}).items():
+                graph.bind(prefix, ns, override=False, replace=False)
+            to_rdflib = _Converter("").term
+            graph.addN(
+                (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object), graph)
+                for t in self._triples
+            )
+            self._graph = graph
+        return self._graph
+
+    @property
+    def triples(self) -> list[ox.Triple]:
+        """The statements as pyoxigraph triples (a statement made in two files is here twice)."""
+        if self._triples is None:
+            from kgpub.serialise import ox_triples
+
+            self._triples = ox_triples(self.graph)
+        return self._triples
+
+    @property
+    def prefixes(self) -> dict[str, str]:
+        """The prefixes the files declare (the first file's wins for a name declared twice)."""
+        if self._prefixes is None:
+            self._prefixes = {prefix: str(ns) for prefix, ns in self.graph.namespaces()}
+        return self._prefixes
+
+    @property
+    def subject_files(self) -> dict[Node, list[int]]:
+        """The files (indexes into ``files``) that describe each subject."""
+        if self._subject_files is None:
+            to_rdflib = _Converter("").term
+            found: dict[Node, list[int]] = {}
+            for index, subjects in enumerate(self._file_subjects or []):
+                for subject in subjects:
+                    found.setdefault(to_rdflib(subject), []).append(index)
+            self._subject_files = found
+        return self._subject_files
 
     def locate(self, subject: Node, value: Node | None = None) -> tuple[Path, int | None] | None:
         """The file and line of ``subject``'s description (and of ``value`` in it, if given)."""
@@ -432,24 +497,31 @@ def find_files(folder: Path, *, recursive: bool = False) -> list[Path]:
     return sorted(files)
 
 
+class _OxTerms(_Converter):
+    """Parsed terms kept as pyoxigraph terms; blank nodes renamed per file, as :class:`_Converter` does."""
+
+    def term(self, term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | ox.DefaultGraph) -> Any:
+        if isinstance(term, ox.BlankNode):
+            return ox.BlankNode(self._bnode_prefix + term.value)
+        return term
+
+
 def load_files(paths: Iterable[Path], *, track_subjects: bool = True) -> Loaded:
-    """Parse ``paths`` into one rdflib graph, remembering which files describe which subjects."""
-    graph = Graph(bind_namespaces="none")
+    """Parse ``paths`` into one graph, remembering which files describe which subjects."""
+    triples: list[ox.Triple] = []
     files: list[SourceFile] = []
-    subject_files: dict[Node, list[int]] = {}
+    file_subjects: list[set[ox.NamedNode | ox.BlankNode]] = []
+    prefixes: dict[str, str] = {}
     for index, path in enumerate(paths):
-        converter = _Converter(f"b{index}x")
-        triples, source = parse_file(path, converter)
+        parsed, source = parse_file(path, _OxTerms(f"b{index}x"))
         files.append(source)
         for prefix, ns in source.prefixes.items():
-            graph.bind(prefix, ns, override=False, replace=False)
-        graph.addN((s, p, o, graph) for s, p, o in triples)
+            prefixes.setdefault(prefix, ns)
+        start = len(triples)
+        triples.extend(ox.Triple(s, p, o) for s, p, o in parsed)  # type: ignore[arg-type]
         if track_subjects:
-            for subject in {t[0] for t in triples}:
-                found = subject_files.setdefault(subject, [])
-                if not found or found[-1] != index:
-                    found.append(index)
-    return Loaded(graph=graph, files=files, subject_files=subject_files)
+            file_subjects.append({t.subject for t in triples[start:]})  # type: ignore[misc]
+    return Loaded(files=files, triples=triples, file_subjects=file_subjects, prefixes=prefixes)
 
 
 def iter_triples(loaded: Loaded) -> Iterator[Triple]:

@@ -17,12 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from kgpub.catalog import write_catalog
-from kgpub.enrich import inferred
+from kgpub.enrich import inferred_triples
 from kgpub.errors import PublishError, ValidationFailed
-from kgpub.serialise import FORMATS, Canonical, JsonLdWriter, make_context, ox_triples, serialise
+from kgpub.serialise import FORMATS, Canonical, JsonLdWriter, make_context, serialise
 from kgpub.vocab import STANDARD_PREFIXES
 
 if TYPE_CHECKING:
@@ -47,19 +48,22 @@ class BuildResult:
     site: Path | None = None
 
 
-def data_prefixes(graph: Graph, id_base: str) -> dict[str, str]:
+def data_prefixes(graph: Graph | list[ox.Triple], id_base: str) -> dict[str, str]:
     """Short prefixes for the entity IRIs: one per kind, e.g. ``project:`` for ``{base}id/project/``."""
     kinds: set[str] = set()
-    for s in graph.subjects(unique=True):
-        text = str(s)
-        if isinstance(s, URIRef) and text.startswith(id_base):
+    if isinstance(graph, Graph):
+        subjects = {str(s) for s in graph.subjects(unique=True) if isinstance(s, URIRef)}
+    else:
+        subjects = {t.subject.value for t in graph if isinstance(t.subject, ox.NamedNode)}
+    for text in subjects:
+        if text.startswith(id_base):
             kind, sep, _ = text[len(id_base) :].partition("/")
             if sep and kind.isidentifier() and kind not in STANDARD_PREFIXES:
                 kinds.add(kind)
     return {kind: f"{id_base}{kind}/" for kind in sorted(kinds)}
 
 
-def output_prefixes(graph: Graph, id_base: str) -> dict[str, str]:
+def output_prefixes(graph: Graph | list[ox.Triple], id_base: str) -> dict[str, str]:
     return {**STANDARD_PREFIXES, **data_prefixes(graph, id_base)}
 
 
@@ -102,8 +106,8 @@ def build(project: Project, out: Path | None = None, site: Path | None = None) -
 
     mark = time.perf_counter()
     ontology = project.ontology.graph
-    data = project.data.graph
-    enriched = Canonical(itertools.chain(ox_triples(data), ox_triples(inferred(data, ontology))))
+    data = project.data.triples  # pyoxigraph triples: no rdflib graph of the data is needed here
+    enriched = Canonical(itertools.chain(data, inferred_triples(data, ontology)))
     timings["enrich"] = time.perf_counter() - mark
 
     out = out or project.output_dir
@@ -173,7 +177,7 @@ def build(project: Project, out: Path | None = None, site: Path | None = None) -
         files=sorted(files),
         triples=len(enriched),
         report=report,
-        inferred=len(enriched) - len(data),
+        inferred=len(enriched) - len(set(data)),
         timings=timings,
         changes=changes,
         site=site,

@@ -534,11 +534,10 @@ def published_release(folder: Path) -> Published:
 
 def enriched(project: Project) -> Canonical:
     """The graph ``kgpub build`` would publish (data and what its alignments imply), in memory."""
-    from kgpub.enrich import inferred
-    from kgpub.serialise import ox_triples
+    from kgpub.enrich import inferred_triples
 
-    data = project.data.graph
-    return Canonical(itertools.chain(ox_triples(data), ox_triples(inferred(data, project.ontology.graph))))
+    data = project.data.triples
+    return Canonical(itertools.chain(data, inferred_triples(data, project.ontology.graph)))
 
 
 def compare(project: Project, new: Canonical, previous: Path) -> Changes:
