@@ -15,7 +15,6 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 from urllib.parse import urljoin
 
 import pyoxigraph as ox
@@ -371,33 +370,53 @@ class _Converter:
         raise TypeError(f"unsupported term {term!r}")
 
 
-def parse_file(path: Path, converter: _Converter | None = None) -> tuple[list[Triple], SourceFile]:
-    """Parse one Turtle file; syntax and lexical-form errors name the file, line and column."""
+def parse_triples(path: Path, bnode_prefix: str = "") -> tuple[list[ox.Triple], SourceFile]:
+    """Parse one Turtle file into pyoxigraph triples, blank nodes renamed with ``bnode_prefix``.
+
+    Syntax and lexical-form errors name the file, line and column. Triples without blank nodes are
+    kept as the parser made them: this runs once per statement, so it stays lean."""
     text = read_text(path)
     source = SourceFile(path=path, text=text)
-    converter = converter or _Converter(f"f{abs(hash(path))}")
-    triples: list[Triple] = []
+    triples: list[ox.Triple] = []
+    append = triples.append
+    literal, blank, quoted = ox.Literal, ox.BlankNode, ox.Triple
     parser = ox.parse(text.encode("utf-8"), ox.RdfFormat.TURTLE)
     try:
         for quad in parser:
-            obj = quad.object
-            if isinstance(obj, ox.Triple) or isinstance(quad.subject, ox.Triple):
+            subject, obj = quad.subject, quad.object
+            kind = type(obj)
+            if kind is quoted or type(subject) is quoted:
                 raise _triple_term(path, text)
-            if isinstance(obj, ox.Literal) and _NOT_XML.search(obj.value):
-                raise _control_character(path, text, obj.value)
-            if isinstance(obj, ox.Literal) and not obj.language:
-                why = _lexical.problem(obj.value, obj.datatype.value)
-                if why:
-                    line = source.line_of(Literal(obj.value))
-                    raise RdfSyntaxError(f"wrong value: {why}", path=path, line=line)
-            triples.append(
-                (converter.term(quad.subject), converter.term(quad.predicate), converter.term(obj))
-            )
+            if kind is literal:
+                value = obj.value
+                if _NOT_XML.search(value):
+                    raise _control_character(path, text, value)
+                if not obj.language:
+                    why = _lexical.problem(value, obj.datatype.value)
+                    if why:
+                        line = source.line_of(Literal(value))
+                        raise RdfSyntaxError(f"wrong value: {why}", path=path, line=line)
+            if bnode_prefix and (type(subject) is blank or kind is blank):
+                if type(subject) is blank:
+                    subject = blank(bnode_prefix + subject.value)
+                if kind is blank:
+                    obj = blank(bnode_prefix + obj.value)
+                append(ox.Triple(subject, quad.predicate, obj))
+            else:
+                append(quad.triple)
     except SyntaxError as exc:
         raise _syntax_error(path, exc, text) from None
     source.prefixes = dict(parser.prefixes)
     _check_prefixes(path, text)
     return triples, source
+
+
+def parse_file(path: Path, converter: _Converter | None = None) -> tuple[list[Triple], SourceFile]:
+    """Parse one Turtle file with :func:`parse_triples`' checks, its terms made by ``converter``
+    (rdflib terms by default, blank nodes renamed by the converter)."""
+    parsed, source = parse_triples(path)
+    convert = (converter or _Converter(f"f{abs(hash(path))}")).term
+    return [(convert(t.subject), convert(t.predicate), convert(t.object)) for t in parsed], source
 
 
 def _line_col(text: str, offset: int) -> tuple[int, int]:
@@ -497,15 +516,6 @@ def find_files(folder: Path, *, recursive: bool = False) -> list[Path]:
     return sorted(files)
 
 
-class _OxTerms(_Converter):
-    """Parsed terms kept as pyoxigraph terms; blank nodes renamed per file, as :class:`_Converter` does."""
-
-    def term(self, term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | ox.DefaultGraph) -> Any:
-        if isinstance(term, ox.BlankNode):
-            return ox.BlankNode(self._bnode_prefix + term.value)
-        return term
-
-
 def load_files(paths: Iterable[Path], *, track_subjects: bool = True) -> Loaded:
     """Parse ``paths`` into one graph, remembering which files describe which subjects."""
     triples: list[ox.Triple] = []
@@ -513,14 +523,13 @@ def load_files(paths: Iterable[Path], *, track_subjects: bool = True) -> Loaded:
     file_subjects: list[set[ox.NamedNode | ox.BlankNode]] = []
     prefixes: dict[str, str] = {}
     for index, path in enumerate(paths):
-        parsed, source = parse_file(path, _OxTerms(f"b{index}x"))
+        parsed, source = parse_triples(path, f"b{index}x")
         files.append(source)
         for prefix, ns in source.prefixes.items():
             prefixes.setdefault(prefix, ns)
-        start = len(triples)
-        triples.extend(ox.Triple(s, p, o) for s, p, o in parsed)  # type: ignore[arg-type]
+        triples += parsed
         if track_subjects:
-            file_subjects.append({t.subject for t in triples[start:]})  # type: ignore[misc]
+            file_subjects.append({t.subject for t in parsed})  # type: ignore[misc]
     return Loaded(files=files, triples=triples, file_subjects=file_subjects, prefixes=prefixes)
 
 
