@@ -9,6 +9,7 @@ the small writer below, which knows the context it writes against.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -56,6 +57,9 @@ def ox_triples(triples: Iterable[tuple[Node, Node, Node]]) -> list[ox.Triple]:
 
 
 RDF_TYPE_NT = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+# The predicate position of an N-Triples line (subjects hold no spaces): rdf:type, and its mark.
+_TYPE_PREDICATE = re.compile(rb"^(\S+) <http://www\.w3\.org/1999/02/22-rdf-syntax-ns#type> ", re.MULTILINE)
+_TYPE_MARK = re.compile(rb"^(\S+) \x01 ", re.MULTILINE)
 
 
 def _line_key(line: str) -> tuple[str, bool, str]:
@@ -71,10 +75,20 @@ class Canonical:
     """
 
     def __init__(self, triples: Iterable[ox.Triple]) -> None:
-        text = (ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
+        text = ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES) or b""
+        # rdf:type first per subject, by plain byte order: the rdf:type predicate becomes a byte below
+        # every character an IRI or literal can start with, and back after sorting. UTF-8 byte order
+        # is code point order, so this is the order of (subject, not rdf:type, rest) as text.
+        marked = _TYPE_PREDICATE.sub(b"\\1 \x01 ", text)
         # split on "\n" only: U+2028 and U+0085 are legal inside N-Triples literals
-        lines = sorted({line for line in text.split("\n") if line}, key=_line_key)
-        self.ntriples = ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+        lines = sorted(set(marked.split(b"\n")))
+        if lines and lines[0] == b"":
+            lines = lines[1:]
+        self.ntriples = (
+            _TYPE_MARK.sub(rb"\1 " + RDF_TYPE_NT.strip().encode() + rb" ", b"\n".join(lines) + b"\n")
+            if lines
+            else b""
+        )
         self.triples: list[ox.Triple] = [q.triple for q in ox.parse(self.ntriples, ox.RdfFormat.N_TRIPLES)]
 
     @classmethod
