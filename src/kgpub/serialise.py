@@ -199,6 +199,7 @@ class JsonLdWriter:
                 iri = self._expand(definition["@id"])
                 self.terms[iri] = (term, definition)
         self._term_names = {term for term, _ in self.terms.values()}
+        self._compacted: dict[str, str] = {}
 
     def _expand(self, value: str) -> str:
         prefix, _, local = value.partition(":")
@@ -209,7 +210,11 @@ class JsonLdWriter:
     def iri(self, term: Any) -> str:
         if isinstance(term, ox.BlankNode):
             return f"_:{term.value}"
-        return _compact(term.value, self.prefixes)
+        value: str = term.value
+        compact = self._compacted.get(value)
+        if compact is None:  # the same predicates, types and entities come back again and again
+            compact = self._compacted[value] = _compact(value, self.prefixes)
+        return compact
 
     def _value(self, term: Any) -> Any:
         if isinstance(term, (ox.NamedNode, ox.BlankNode)):
@@ -290,5 +295,7 @@ class JsonLdWriter:
     def write(
         self, graph: Graph | Iterable[tuple[Node, Node, Node]] | Canonical, context_ref: str | dict[str, Any]
     ) -> bytes:
-        doc = {"@context": context_ref, "@graph": self.nodes(graph)}
-        return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+        # One node a line: readable, diff-friendly, and written by json's C encoder (indent= is not).
+        context = json.dumps(context_ref, ensure_ascii=False)
+        nodes = ",\n".join(json.dumps(node, ensure_ascii=False) for node in self.nodes(graph))
+        return f'{{"@context": {context},\n"@graph": [\n{nodes}\n]}}\n'.encode()
