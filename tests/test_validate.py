@@ -33,10 +33,20 @@ exp:a a kgpub:Project ;
 def test_parallel_validation_finds_exactly_what_one_process_finds(tmp_path: Path) -> None:
     """Splitting the shapes over two forked processes gives the identical report."""
     project = Project(make_project(tmp_path / "p", {"x.ttl": BROKEN}))
-    one = validate(project, jobs=1, cache=False)
-    two = validate(project, jobs=2, cache=False)
+    one = validate(project, jobs=1, cache=False, engine="pyshacl")
+    two = validate(project, jobs=2, cache=False, engine="pyshacl")
     assert one.findings == two.findings
     assert len(one.violations) >= 7
+
+
+def test_compiled_engine_finds_exactly_what_pyshacl_finds(tmp_path: Path) -> None:
+    """The default engine (shapes as SPARQL on pyoxigraph) gives pySHACL's report, file:line and all."""
+    root = make_project(tmp_path / "p", {"x.ttl": BROKEN})
+    compiled = validate(Project(root), cache=False)
+    reference = validate(Project(root), cache=False, engine="pyshacl")
+    assert compiled.findings == reference.findings
+    assert compiled.to_turtle() == reference.to_turtle()
+    assert compiled.checked_triples == reference.checked_triples
 
 
 def test_seeded_violations_each_found(tmp_path: Path) -> None:
@@ -59,14 +69,24 @@ def test_seeded_violations_each_found(tmp_path: Path) -> None:
 
 def test_unchanged_inputs_reuse_the_report(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """`kgpub validate` then `kgpub build` on the same inputs runs the shapes once; any change runs them again."""
-    import kgpub.validate as v
+    import kgpub.shacl_store as store
 
     root = make_project(tmp_path / "p", {"x.ttl": BROKEN})
     first = validate(Project(root))
     calls = []
-    monkeypatch.setattr(v, "_run_pyshacl", lambda *a: calls.append(1) or [])
+    original = store.full
+    monkeypatch.setattr(store, "full", lambda *a, **k: calls.append(1) or original(*a, **k))
     again = validate(Project(root))
     assert again.findings == first.findings and calls == []
     (root / "data" / "x.ttl").write_text(BROKEN.replace('"A"@sv', '"A2"@sv'), encoding="utf-8")
     validate(Project(root))
     assert calls == [1]
+
+
+def test_unknown_engine_is_refused(tmp_path: Path) -> None:
+    import pytest
+
+    from kgpub.errors import InputError
+
+    with pytest.raises(InputError, match="unknown validation engine"):
+        validate(Project(make_project(tmp_path / "p")), engine="jena")

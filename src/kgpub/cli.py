@@ -106,7 +106,17 @@ def init(folder: Path, base: str) -> None:
 @click.pass_context
 def validate(ctx: click.Context, lang: str, fmt: str) -> None:
     """Check the data against the shapes. Exit 0 if it conforms, 1 on violations, 2 on unusable input."""
-    report = _project(ctx).validate()
+    from kgpub.validate import validate as run_validation
+
+    report = run_validation(_project(ctx), incremental=True)  # only what changed since the last run
+    if report.scope == "incremental":
+        n, m = report.changed_entities, report.rechecked
+        click.echo(
+            f"Validerade {n} ändrade poster ({m} noder kontrollerades igen); 'kgpub build' validerar allt."
+            if lang == "sv"
+            else f"Validated {n} changed entities ({m} nodes checked again); 'kgpub build' validates all.",
+            err=True,
+        )
     if fmt == "json":
         click.echo(report.to_json(), nl=False)
     elif fmt == "turtle":

@@ -1,15 +1,17 @@
-"""Stage 2, validate: run the SHACL shapes with pyshacl and turn the results into a report people can act on.
+"""Stage 2, validate: run the SHACL shapes and turn the results into a report people can act on.
 
-Besides the project's ``shapes/``, two rules come from ``kgpub.toml`` and are added as SHACL shapes
-at run time, so every finding comes out of one engine: language tags must be configured ones, and
-every entity IRI must be minted under the configured base.
+The shapes run as SPARQL queries on pyoxigraph (:mod:`kgpub.shacl_sparql`, :mod:`kgpub.shacl_store`),
+with pySHACL as the reference and for any shape the compiler does not support. Besides the
+project's ``shapes/``, two rules come from ``kgpub.toml`` and are added as SHACL shapes at run time,
+so every finding comes out of the shapes: language tags must be configured ones, and every entity
+IRI must be minted under the configured base.
 """
 
 from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
@@ -73,6 +75,11 @@ class Report:
     findings: list[Finding]
     checked_triples: int
     prefixes: dict[str, str] = field(default_factory=dict)
+    #: "full", or "incremental" when only what changed since the last run was checked again.
+    scope: str = "full"
+    #: Incremental runs: entities whose statements changed, and focus nodes checked again.
+    changed_entities: int | None = None
+    rechecked: int | None = None
 
     @property
     def violations(self) -> list[Finding]:
@@ -356,12 +363,113 @@ def _validate_part(index: int) -> list[Finding]:
     return _run_pyshacl(state["data"], state["parts"][index], state["ontology"], state["root"])
 
 
-def validate(project: Project, *, jobs: int | None = None, cache: bool = True) -> Report:
+#: Which engine runs the shapes: "sparql" (the shapes compiled into SPARQL on pyoxigraph, pySHACL for
+#: any shape that is not compiled) or "pyshacl" (the reference: pySHACL for everything). The
+#: environment variable KGPUB_SHACL_ENGINE overrides the default.
+ENGINES = ("sparql", "pyshacl")
+
+
+def validate(
+    project: Project,
+    *,
+    jobs: int | None = None,
+    cache: bool = True,
+    engine: str | None = None,
+    incremental: bool = False,
+) -> Report:
     """Validate the project's data (with its ontology) against its shapes and the config shapes.
 
-    A large graph is validated by several processes at once, each running part of the shapes on the
-    same data (forked, so the parsed graph is shared); the findings are the same as one run gives.
+    By default the shapes run as SPARQL queries on pyoxigraph (:mod:`kgpub.shacl_sparql`; the same
+    results as pySHACL, tested), with pySHACL for any shape that is not compiled. ``engine="pyshacl"``
+    runs pySHACL on everything: a large graph is then validated by several processes at once, each
+    running part of the shapes on the same data (forked, so the parsed graph is shared).
+
+    With ``incremental`` (``kgpub validate``), a store kept from the last run is updated with the
+    files that changed and only what the change can affect is checked again
+    (:mod:`kgpub.shacl_store`); the report is the one a full validation gives. Without it (``kgpub
+    build``) the whole graph is validated, unless the same inputs were validated in full before.
     """
+    import os
+
+    engine = engine or os.environ.get("KGPUB_SHACL_ENGINE") or "sparql"
+    if engine not in ENGINES:
+        raise InputError(f"unknown validation engine {engine!r} (known: {', '.join(ENGINES)}).")
+    paths = _data_paths(project)
+    key = _inputs_digest(project, paths)
+    cached = _cached_report(project, key, full=not incremental) if cache else None
+    if cached is not None:
+        return cached
+    shapes = project.shapes + config_shapes(project.config.languages, project.config.id_base)
+    if engine == "pyshacl":
+        report = _validate_pyshacl(project, shapes, jobs)
+    else:
+        report = _validate_sparql(project, shapes, paths, incremental=incremental and cache)
+    _store_report(project, key, report)
+    return report
+
+
+def _data_paths(project: Project) -> list[Path]:
+    """The data files, in the order :attr:`Project.data` reads them, without parsing them."""
+    from kgpub.load import find_files
+
+    files = [p for p in find_files(project.data_dir, recursive=True) if p != project.catalog_path]
+    if not files:
+        raise InputError(
+            "the folder holds no Turtle (.ttl) files, so there is no data to read.",
+            path=project.data_dir,
+            hint="Add at least one .ttl file; the README shows how to add an entry.",
+        )
+    return files
+
+
+def _validate_sparql(project: Project, shapes: Graph, paths: list[Path], *, incremental: bool) -> Report:
+    from kgpub import shacl_sparql, shacl_store
+
+    compiled = shacl_sparql.compile_shapes(shapes)
+    context = None
+    with shacl_store.locked(project) as owner:  # another kgpub validating the same project: no store
+        if incremental and owner:  # what a kept store and its results are valid for: all but the data
+            import hashlib
+
+            code = b"".join(Path(m.__file__ or "").read_bytes() for m in (shacl_sparql, shacl_store))
+            context = hashlib.sha256(_inputs_digest(project, []).encode() + code).hexdigest()
+        outcome = shacl_store.incremental(project, compiled, paths, context) if context else None
+        if outcome is None:
+            outcome = shacl_store.full(project, compiled, shapes, paths, persist=context)
+    findings = [
+        _make_finding(
+            r.focus, r.path, r.value, r.severity, r.shape, r.component, r.messages, outcome.data, project.root
+        )
+        for r in outcome.results
+    ]
+    prefixes = dict(STANDARD_PREFIXES)
+    for file_prefixes in outcome.prefixes:
+        for prefix, ns in file_prefixes.items():
+            prefixes.setdefault(prefix, ns)
+    report = _report(findings, outcome.triples, prefixes)
+    report.scope = "full" if outcome.changed is None else "incremental"
+    report.changed_entities, report.rechecked = outcome.changed, outcome.rechecked
+    del outcome
+    _release_memory()
+    return report
+
+
+def _release_memory() -> None:
+    """Give the store's memory back to the system, so that ``build`` (whose own graph comes next) does
+    not hold both at once: glibc keeps the freed memory of many small allocations otherwise."""
+    import ctypes
+    import ctypes.util
+    import gc
+
+    gc.collect()
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.malloc_trim(0)
+    except (OSError, AttributeError):
+        pass  # not glibc: nothing to do
+
+
+def _validate_pyshacl(project: Project, shapes: Graph, jobs: int | None) -> Report:
     import multiprocessing as mp
     import os
 
@@ -372,12 +480,7 @@ def validate(project: Project, *, jobs: int | None = None, cache: bool = True) -
             path=project.data_dir,
             hint="Add at least one entry; the README shows how.",
         )
-    key = _inputs_digest(project)
-    cached = _cached_report(project, key) if cache else None
-    if cached is not None:
-        return cached
     ontology = project.ontology.graph
-    shapes = project.shapes + config_shapes(project.config.languages, project.config.id_base)
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     parts = jobs if jobs is not None else (min(2, cores) if len(data.graph) >= PARALLEL_FROM else 1)
     if parts > 1 and "fork" in mp.get_all_start_methods():
@@ -395,23 +498,26 @@ def validate(project: Project, *, jobs: int | None = None, cache: bool = True) -
     for source in data.files:
         for prefix, ns in source.prefixes.items():
             prefixes.setdefault(prefix, ns)
+    return _report(findings, len(data.graph), prefixes)
+
+
+def _report(findings: list[Finding], triples: int, prefixes: dict[str, str]) -> Report:
     findings.sort(
         key=lambda f: (f.focus, f.file or "", f.line or 0, f.path or "", f.value or "", f.shape or "")
     )
-    report = Report(findings=_unique(findings), checked_triples=len(data.graph), prefixes=prefixes)
-    _store_report(project, key, report)
-    return report
+    return Report(findings=_unique(findings), checked_triples=triples, prefixes=prefixes)
 
 
 CACHE_DIR = ".kgpub-cache"
 
 
-def _inputs_digest(project: Project) -> str:
-    """A digest of everything a validation depends on: the files, the configuration, the versions."""
+def _inputs_digest(project: Project, data_paths: list[Path]) -> str:
+    """A digest of everything a validation depends on: the files, the configuration, the versions
+    (with no data files: the context a kept store of the data is valid in)."""
     import hashlib
     from importlib import metadata
 
-    from kgpub.load import find_files
+    from kgpub.load import find_files, parse_file, read_text
 
     digest = hashlib.sha256()
     for name in ("kgpub", "pyshacl", "rdflib", "pyoxigraph"):
@@ -419,22 +525,33 @@ def _inputs_digest(project: Project) -> str:
             digest.update(f"{name}={metadata.version(name)};".encode())
         except metadata.PackageNotFoundError:
             digest.update(f"{name}=?;".encode())
+    texts: dict[Path, bytes] = {}
+    for index, path in enumerate(data_paths):  # the loader's checks (a pipe, a loop, the size limit …)
+        try:
+            texts[path] = read_text(path).encode("utf-8")
+        except InputError:
+            for earlier in data_paths[:index]:  # a syntax error in an earlier file is reported first
+                parse_file(earlier)
+            raise
     paths = [*project.ontology_dir.glob("*.ttl"), *find_files(project.shapes_dir)]
-    paths += [f.path for f in project.data.files]
+    paths += data_paths
     if project.config_path.exists():
         paths.append(project.config_path)
     for path in sorted(paths):
         digest.update(str(path.relative_to(project.root)).encode() + b"\0")
-        digest.update(path.read_bytes())
+        digest.update(texts[path] if path in texts else path.read_bytes())
         digest.update(b"\0")
     return digest.hexdigest()
 
 
-def _cached_report(project: Project, key: str) -> Report | None:
-    """The report of an earlier validation of exactly the same inputs, if one was kept."""
+def _cached_report(project: Project, key: str, *, full: bool = True) -> Report | None:
+    """The report of an earlier validation of exactly the same inputs, if one was kept (with ``full``,
+    only one of a validation of the whole graph)."""
     path = project.root / CACHE_DIR / f"validation-{key}.json"
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
+        if full and raw.get("scope", "full") != "full":
+            return None
         findings = [_finding_from_json(f) for f in raw["findings"]]
         return Report(findings, raw["checked_triples"], raw["prefixes"])
     except (OSError, ValueError, KeyError, TypeError):
@@ -460,6 +577,7 @@ def _store_report(project: Project, key: str, report: Report) -> None:
             "findings": [asdict(f) for f in report.findings],
             "checked_triples": report.checked_triples,
             "prefixes": report.prefixes,
+            "scope": report.scope,
         }
         tmp.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, folder / f"validation-{key}.json")
@@ -479,17 +597,36 @@ def _unique(findings: list[Finding]) -> list[Finding]:
 
 
 def _finding(g: Graph, result: Node, data: Any, root: Path) -> Finding:
-    focus = g.value(result, SH.focusNode)
-    path = g.value(result, SH.resultPath)
-    value = g.value(result, SH.value)
-    severity_node = g.value(result, SH.resultSeverity)
+    return _make_finding(
+        g.value(result, SH.focusNode),
+        g.value(result, SH.resultPath),
+        g.value(result, SH.value),
+        g.value(result, SH.resultSeverity),
+        g.value(result, SH.sourceShape),
+        g.value(result, SH.sourceConstraintComponent),
+        g.objects(result, SH.resultMessage),
+        data,
+        root,
+    )
+
+
+def _make_finding(
+    focus: Node | None,
+    path: Node | None,
+    value: Node | None,
+    severity_node: Node | None,
+    shape: Node | None,
+    component: Node | None,
+    result_messages: Iterable[Node],
+    data: Any,
+    root: Path,
+) -> Finding:
+    """One finding from the parts of a validation result; ``data`` locates it in the files."""
     severity = (
         SEVERITIES.get(severity_node, "Violation") if isinstance(severity_node, URIRef) else "Violation"
     )
-    shape = g.value(result, SH.sourceShape)
-    component = g.value(result, SH.sourceConstraintComponent)
     messages: dict[str, str] = {}
-    for message in g.objects(result, SH.resultMessage):
+    for message in result_messages:
         lang = message.language if isinstance(message, Literal) else None
         messages.setdefault(lang or "", str(message))
     if "" in messages and len(messages) > 1:

@@ -1,0 +1,575 @@
+"""The data in a pyoxigraph store for :mod:`kgpub.shacl_sparql`, kept between runs for incremental validation.
+
+Each data file is parsed with kgpub's own loader (:func:`kgpub.load.parse_triples`, so every input
+check and error message is the same) into a named graph of its own, ``urn:kgpub:file:<path>``; the
+ontology, as pySHACL copies it in, goes into ``urn:kgpub:ontology``. Queries see the union of the
+graphs. The named graphs also tell which files describe an entity, to point at file and line.
+
+Incremental validation (``kgpub validate``): a full run keeps the store on disk in
+``.kgpub-cache/shacl/`` with, per file, its size, modification time, SHA-256 and prefixes, and the
+results found. The next run re-parses only the files whose contents changed and replaces only the
+statements that changed. Then it checks again the focus nodes the change can affect
+(:func:`affected`): the subjects and objects of the changed statements and every node that mentions
+a changed subject (its ``sh:class`` and ``sh:or`` checks read the types of its values; a
+SPARQL-based constraint may read the declaration of a property or class it uses). They are checked
+with every compiled query, on a small in-memory store holding what those checks read
+(:func:`neighbourhood`): the nodes' statements and the statements about every node they mention,
+plus the ontology; results about other focus nodes are kept from the last run.
+
+This is exact for every core component compiled here, whose checks read the focus node's
+statements and, for ``sh:class``, its values' types. For SPARQL targets and SPARQL-based
+constraints it assumes the same reach: the focus node's statements and the statements about the
+nodes in them (true of the five queries in ``shapes/kgpub-shapes.ttl``: end date against start date
+of the same node; the declaration of each kgpub property and class the node uses). A query that
+looks further (another entity's dates, say) needs ``kgpub build``, which always validates the whole
+graph, or a full ``kgpub validate`` after removing ``.kgpub-cache/``. Any change to the ontology,
+the shapes, ``kgpub.toml`` or the libraries' versions means a full run; so does a change that
+affects more than :data:`MAX_AFFECTED` focus nodes, and any shape left to pySHACL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+from urllib.parse import quote, unquote
+
+import pyoxigraph as ox
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
+from rdflib.util import from_n3
+
+from kgpub import shacl_sparql as ss
+from kgpub.errors import InputError
+from kgpub.load import Loaded, SourceFile, parse_triples, read_text
+from kgpub.vocab import RDFS
+
+if TYPE_CHECKING:
+    from kgpub.project import Project
+
+FILE_GRAPH = "urn:kgpub:file:"
+STATE_VERSION = 1
+
+
+def graph_of(relative: str) -> ox.NamedNode:
+    return ox.NamedNode(FILE_GRAPH + quote(relative, safe="/"))
+
+
+def relative_of(graph: Any) -> str | None:
+    if isinstance(graph, ox.NamedNode) and graph.value.startswith(FILE_GRAPH):
+        return unquote(graph.value[len(FILE_GRAPH) :])
+    return None
+
+
+def bnode_prefix(relative: str) -> str:
+    return "b" + hashlib.sha1(relative.encode()).hexdigest()[:10] + "x"
+
+
+def parse(path: Path, relative: str) -> tuple[list[ox.Quad], SourceFile]:
+    """One data file's statements as quads of its graph, in store terms (typed literals under their
+    stand-in datatype), with every check of :func:`kgpub.load.parse_triples`."""
+    parsed, source = parse_triples(path, bnode_prefix(relative))
+    graph = graph_of(relative)
+    literal, quad, string, stored = ox.Literal, ox.Quad, ss.XSD_STRING, _STORED
+    out: list[ox.Quad] = []
+    append = out.append
+    for t in parsed:
+        obj = t.object
+        if type(obj) is literal and not obj.language:
+            datatype = obj.datatype.value
+            if datatype != string:
+                key = (obj.value, datatype)
+                obj = stored.get(key) or stored.setdefault(key, ss.store_literal(obj.value, datatype, None))
+        append(quad(t.subject, t.predicate, obj, graph))
+    return out, source
+
+
+#: Typed literals as stored, by lexical form and datatype (dates and numbers repeat a lot).
+_STORED: dict[tuple[str, str], ox.Literal] = {}
+
+
+# -- locating findings ----------------------------------------------------------------------------
+
+
+class _Files(Sequence[SourceFile]):
+    """The data files, read again (text and prefixes) only when a finding points into one."""
+
+    def __init__(self, paths: list[Path], known: dict[int, SourceFile] | None = None) -> None:
+        self.paths = paths
+        self.cache: dict[int, SourceFile] = dict(known or {})
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def __getitem__(self, index: int) -> SourceFile:  # type: ignore[override]
+        if index not in self.cache:
+            text = read_text(self.paths[index])
+            parser = ox.parse(text.encode("utf-8"), ox.RdfFormat.TURTLE)
+            for _ in parser:
+                pass
+            self.cache[index] = SourceFile(self.paths[index], text, dict(parser.prefixes))
+        return self.cache[index]
+
+    def __iter__(self) -> Iterator[SourceFile]:
+        return (self[i] for i in range(len(self.paths)))
+
+
+class _SubjectFiles(dict[Node, list[int]]):
+    """Which files state something about a subject, found in the store's named graphs."""
+
+    def __init__(self, store: ox.Store, index: dict[str, int]) -> None:
+        super().__init__()
+        self.store, self.index = store, index
+
+    def get(self, key: Node, default: Any = None) -> Any:
+        if key not in self:
+            try:
+                subject = ss.from_rdflib(key)
+            except TypeError:
+                return default
+            found = set()
+            if not isinstance(subject, ox.Literal):
+                for quad in self.store.quads_for_pattern(subject, None, None, None):
+                    relative = relative_of(quad.graph_name)
+                    if relative is not None and relative in self.index:
+                        found.add(self.index[relative])
+            self[key] = sorted(found)
+        return super().get(key) or default
+
+
+class _Labels:
+    """``graph.objects(focus, rdfs:label)`` over the store, in the order rdflib's graph gives them.
+
+    rdflib yields a subject's values in the order they were added: file by file, and in each file in
+    the order of the text. A finding is labelled with the last one per language, so that order is kept.
+    """
+
+    def __init__(self, store: ox.Store, paths: list[Path], index: dict[str, int]) -> None:
+        self.store, self.paths, self.index = store, paths, index
+
+    def objects(self, subject: Node, predicate: Node) -> Iterator[Node]:
+        try:
+            s, p = ss.from_rdflib(subject), ss.from_rdflib(predicate)
+        except TypeError:
+            return iter(())
+        if isinstance(s, ox.Literal) or not isinstance(p, ox.NamedNode):
+            return iter(())
+        by_file: dict[int, list[Any]] = {}
+        for quad in self.store.quads_for_pattern(s, p, None, None):
+            relative = relative_of(quad.graph_name)
+            if relative is not None and relative in self.index:
+                by_file.setdefault(self.index[relative], []).append(quad.object)
+        out: list[Node] = []
+        for index in sorted(by_file):
+            values = by_file[index]
+            if len(values) > 1:
+                values = self._in_text_order(index, s, p, values)
+            out += [ss.to_rdflib(v) for v in values if ss.to_rdflib(v) not in out]
+        return iter(out)
+
+    def _in_text_order(self, index: int, s: Any, p: Any, values: list[Any]) -> list[Any]:
+        relative = next(r for r, i in self.index.items() if i == index)
+        order: dict[Any, int] = {}
+        for position, quad in enumerate(parse(self.paths[index], relative)[0]):
+            if quad.subject == s and quad.predicate == p:
+                order.setdefault(quad.object, position)
+        return sorted(values, key=lambda v: order.get(v, len(order)))
+
+
+def located(store: ox.Store, paths: list[Path], relatives: list[str], known: dict[int, SourceFile]) -> Loaded:
+    """A :class:`~kgpub.load.Loaded` view of the store for :func:`kgpub.validate._finding`."""
+    index = {r: i for i, r in enumerate(relatives)}
+    return Loaded(
+        graph=cast(Graph, _Labels(store, paths, index)),
+        files=cast(list[SourceFile], _Files(paths, known)),
+        subject_files=_SubjectFiles(store, index),
+    )
+
+
+# -- state kept between runs ----------------------------------------------------------------------
+
+
+def _n3(node: Node | None) -> str | None:
+    return None if node is None else node.n3()
+
+
+def _node(text: str | None) -> Any:
+    return None if text is None else from_n3(text)
+
+
+def results_to_json(results: list[ss.Result]) -> list[list[Any]]:
+    return [
+        [
+            _n3(r.focus),
+            _n3(r.path),
+            _n3(r.value),
+            str(r.component),
+            _n3(r.shape),
+            str(r.severity),
+            [[str(m), m.language] for m in r.messages],
+            _n3(r.unit),
+        ]
+        for r in results
+    ]
+
+
+def results_from_json(rows: list[list[Any]]) -> list[ss.Result]:
+    return [
+        ss.Result(
+            focus=_node(row[0]),
+            path=_node(row[1]),
+            value=_node(row[2]),
+            component=URIRef(row[3]),
+            shape=_node(row[4]),
+            severity=URIRef(row[5]),
+            messages=tuple(Literal(text, lang=lang) for text, lang in row[6]),
+            unit=_node(row[7]),
+        )
+        for row in rows
+    ]
+
+
+@dataclass
+class Outcome:
+    """What a validation found, with what is needed to locate it."""
+
+    results: list[ss.Result]
+    triples: int
+    prefixes: list[dict[str, str]]  # per data file, in file order
+    data: Loaded
+    #: Incremental runs: the entities whose statements changed, and the focus nodes checked again.
+    changed: int | None = None
+    rechecked: int | None = None
+    fallback: dict[Node, str] = field(default_factory=dict)
+
+
+def _stat(path: Path) -> tuple[int, int]:
+    st = path.stat()
+    return st.st_size, st.st_mtime_ns
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def full(
+    project: Project,
+    compiled: ss.Compiled,
+    shapes: Graph,
+    paths: list[Path],
+    *,
+    persist: str | None = None,
+) -> Outcome:
+    """Validate the whole graph in an in-memory store; with ``persist`` (the context digest), keep it."""
+    relatives = [str(p.relative_to(project.root)) for p in paths]
+    store = ox.Store()
+    sources: dict[int, SourceFile] = {}
+    stats = []
+    for index, (path, relative) in enumerate(zip(paths, relatives, strict=True)):
+        stat = _stat(path) if persist else (0, 0)
+        quads, source = parse(path, relative)
+        sources[index] = source
+        store.bulk_extend(quads)
+        stats.append(stat)
+    count = _distinct_triples(store)
+    if count == 0:
+        raise InputError(
+            "the Turtle files hold no statements, so there is nothing to check or publish.",
+            path=project.data_dir,
+            hint="Add at least one entry; the README shows how.",
+        )
+    ss.add_ontology(store, project.ontology.graph)
+    results = ss.run(store, compiled)
+    results += _pyshacl_fallback(project, shapes, compiled)
+    prefixes = [sources[i].prefixes for i in range(len(paths))]
+    if persist:
+        files = {
+            relative: {
+                "size": stat[0],
+                "mtime_ns": stat[1],
+                "sha256": hashlib.sha256(sources[i].text.encode("utf-8")).hexdigest(),
+                "prefixes": prefixes[i],
+            }
+            for i, (relative, stat) in enumerate(zip(relatives, stats, strict=True))
+        }
+        _persist(project, store, {"context": persist, "files": files, "triples": count}, results)
+    return Outcome(
+        results, count, prefixes, located(store, paths, relatives, sources), fallback=compiled.fallback
+    )
+
+
+def _distinct_triples(store: ox.Store) -> int:
+    rows = store.query(
+        "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } "
+        f"FILTER (STRSTARTS(STR(?g), '{FILE_GRAPH}')) }} }}"
+    )
+    assert isinstance(rows, ox.QuerySolutions)
+    return int(next(iter(rows))["n"].value)
+
+
+def _pyshacl_fallback(project: Project, shapes: Graph, compiled: ss.Compiled) -> list[ss.Result]:
+    """The top-level shapes that are not compiled, run by pySHACL on the rdflib graph."""
+    if not compiled.fallback:
+        return []
+    import pyshacl
+
+    from kgpub.validate import _parse_each_sparql_query_once
+    from kgpub.vocab import RDF, SH
+
+    with _parse_each_sparql_query_once():
+        _conforms, report, _text = pyshacl.validate(
+            project.data.graph,
+            shacl_graph=shapes,
+            ont_graph=project.ontology.graph,
+            inference="none",
+            advanced=True,
+            allow_warnings=True,
+            abort_on_first=False,
+            meta_shacl=False,
+            use_shapes=[str(s) for s in compiled.fallback],
+        )
+    out = []
+    for r in report.subjects(RDF.type, SH.ValidationResult):
+        out.append(
+            ss.Result(
+                focus=cast(Node, report.value(r, SH.focusNode)),
+                path=report.value(r, SH.resultPath),
+                value=report.value(r, SH.value),
+                component=cast(URIRef, report.value(r, SH.sourceConstraintComponent)),
+                shape=cast(Node, report.value(r, SH.sourceShape)),
+                severity=cast(URIRef, report.value(r, SH.resultSeverity)),
+                messages=tuple(m for m in report.objects(r, SH.resultMessage) if isinstance(m, Literal)),
+            )
+        )
+    return out
+
+
+@contextmanager
+def locked(project: Project) -> Iterator[bool]:
+    """Hold the lock on the kept store; yields False when another process holds it (or no lock can
+    be taken, as in a read-only folder): then validate in memory, without the kept store."""
+    import fcntl
+
+    folder = state_dir(project).parent
+    try:
+        folder.mkdir(exist_ok=True)
+        handle = open(folder / "shacl.lock", "a+b")  # noqa: SIM115 - held for the with block
+    except OSError:
+        yield False
+        return
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            yield False
+            return
+        yield True
+    finally:
+        handle.close()
+
+
+def state_dir(project: Project) -> Path:
+    from kgpub.validate import CACHE_DIR
+
+    return project.root / CACHE_DIR / "shacl"
+
+
+def _persist(project: Project, store: ox.Store, state: dict[str, Any], results: list[ss.Result]) -> None:
+    """Copy the store to disk and write the state next to it (best effort: a read-only folder skips it)."""
+    folder = state_dir(project)
+    tmp = folder.parent / f".shacl-{os.getpid()}.tmp"
+    try:
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        disk = ox.Store(str(tmp / "store"))
+        disk.bulk_extend(store.quads_for_pattern(None, None, None, None))
+        disk.flush()
+        del disk
+        state = {**state, "version": STATE_VERSION, "results": results_to_json(results)}
+        (tmp / "state.json").write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
+        shutil.rmtree(folder, ignore_errors=True)
+        os.replace(tmp, folder)
+    except OSError:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def incremental(project: Project, compiled: ss.Compiled, paths: list[Path], context: str) -> Outcome | None:
+    """Validate what changed since the kept state, or None when there is no usable state."""
+    if compiled.fallback:
+        return None
+    folder = state_dir(project)
+    try:
+        state = json.loads((folder / "state.json").read_text(encoding="utf-8"))
+        if state.get("version") != STATE_VERSION or state.get("context") != context:
+            return None
+        store = ox.Store(str(folder / "store"))
+    except (OSError, ValueError):
+        return None
+    relatives = [str(p.relative_to(project.root)) for p in paths]
+    saved: dict[str, dict[str, Any]] = state["files"]
+    changed: dict[str, Path | None] = {r: None for r in saved if r not in relatives}  # removed files
+    for path, relative in zip(paths, relatives, strict=True):
+        old = saved.get(relative)
+        size, mtime = _stat(path)
+        if old is not None and (old["size"], old["mtime_ns"]) == (size, mtime):
+            continue
+        digest = _sha256(path)
+        if old is not None and old["sha256"] == digest:
+            old["mtime_ns"], old["size"] = mtime, size
+            continue
+        changed[relative] = path
+    parsed: dict[str, tuple[list[ox.Quad], SourceFile]] = {}
+    for relative, changed_path in changed.items():  # every input error before the store changes
+        if changed_path is not None:
+            parsed[relative] = parse(changed_path, relative)
+    old_results = results_from_json(state["results"])
+    try:  # from here on the store changes: without a state, a crash leads to a full run next time
+        (folder / "state.json").unlink()
+    except OSError:
+        return None
+    count: int = state["triples"]
+    removed: list[ox.Quad] = []
+    added: list[ox.Quad] = []
+    for relative in changed:
+        graph = graph_of(relative)
+        before = set(store.quads_for_pattern(None, None, None, graph))
+        after = set(parsed[relative][0]) if relative in parsed else set()
+        removed += before - after
+        added += after - before
+    for quad in removed:
+        store.remove(quad)
+        if not _anywhere(store, quad):
+            count -= 1
+    for quad in added:
+        if not _anywhere(store, quad):
+            count += 1
+        store.add(quad)
+    if count == 0:
+        raise InputError(
+            "the Turtle files hold no statements, so there is nothing to check or publish.",
+            path=project.data_dir,
+            hint="Add at least one entry; the README shows how.",
+        )
+    subjects = {q.subject for q in removed + added}
+    focus = affected(
+        store, subjects, {q.object for q in removed + added if not isinstance(q.object, ox.Literal)}
+    )
+    if focus is None:  # too much changed: a full run is faster
+        store.flush()
+        del store
+        invalidate(project)
+        return None
+    fresh = ss.run(neighbourhood(store, focus, compiled), compiled)
+    checked = {ss.to_rdflib(n) for n in focus}
+    results = [r for r in old_results if r.focus not in checked]
+    results += [r for r in fresh if r.focus in checked]
+    for relative in changed:
+        if relative in parsed:
+            text = parsed[relative][1].text
+            size, mtime = _stat(changed[relative])  # type: ignore[arg-type]
+            saved[relative] = {
+                "size": size,
+                "mtime_ns": mtime,
+                "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                "prefixes": parsed[relative][1].prefixes,
+            }
+        else:
+            saved.pop(relative, None)
+    state.update(files=saved, triples=count, results=results_to_json(results))
+    try:
+        store.flush()
+        tmp = folder / f".state-{os.getpid()}.tmp"
+        tmp.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, folder / "state.json")
+    except OSError:
+        pass
+    known = {relatives.index(r): parsed[r][1] for r in parsed}
+    prefixes = [saved[r]["prefixes"] for r in relatives]
+    return Outcome(
+        results,
+        count,
+        prefixes,
+        located(store, paths, relatives, known),
+        changed=len(subjects),
+        rechecked=len(focus),
+    )
+
+
+#: Above this many focus nodes to check again, a full validation is faster than an incremental one.
+MAX_AFFECTED = 50_000
+
+
+def affected(store: ox.Store, subjects: set[Any], objects: set[Any]) -> set[Any] | None:
+    """The focus nodes whose results a change can alter, or None when there are too many.
+
+    A result about a focus node depends on the node's own statements, the statements about the
+    nodes they mention (``sh:class`` reads a value's types; a SPARQL-based constraint may read the
+    declaration of a property or class the node uses) and, for ``sh:targetObjectsOf``, the
+    statements that mention it. So: the subjects and objects of the changed statements, and every
+    node that mentions a changed subject (as object or as predicate).
+    """
+    focus = set(subjects) | set(objects)
+    for node in subjects:
+        for quad in store.quads_for_pattern(None, None, node, None):
+            if relative_of(quad.graph_name) is not None:
+                focus.add(quad.subject)
+        if isinstance(node, ox.NamedNode):
+            for quad in store.quads_for_pattern(None, node, None, None):
+                focus.add(quad.subject)
+                if len(focus) > MAX_AFFECTED:
+                    return None
+        if len(focus) > MAX_AFFECTED:
+            return None
+    return focus
+
+
+def neighbourhood(store: ox.Store, focus: set[Any], compiled: ss.Compiled) -> ox.Store:
+    """A small in-memory store with everything the checks of ``focus`` read (see :func:`affected`).
+
+    The focus nodes' statements, the statements about every node those mention, the statements
+    that mention a focus node through a ``sh:targetObjectsOf`` property, all ``rdfs:subClassOf``
+    statements of the data and the ontology graph.
+    """
+    small = ox.Store()
+    done: set[Any] = set()
+    quads: list[ox.Quad] = []
+
+    def take(node: Any) -> list[ox.Quad]:
+        if node in done or isinstance(node, ox.Literal):
+            return []
+        done.add(node)
+        found = list(store.quads_for_pattern(node, None, None, None))
+        quads.extend(found)
+        return found
+
+    first = [quad for node in focus for quad in take(node)]
+    for quad in first:
+        take(quad.predicate)
+        take(quad.object)
+    for node in focus:
+        for predicate in compiled.inverse_predicates:
+            if not isinstance(node, ox.Literal):
+                quads.extend(store.quads_for_pattern(None, predicate, node, None))
+    quads.extend(store.quads_for_pattern(None, ox.NamedNode(str(RDFS.subClassOf)), None, None))
+    quads.extend(store.quads_for_pattern(None, None, None, ss.ONTOLOGY_GRAPH))
+    small.extend(quads)
+    return small
+
+
+def _anywhere(store: ox.Store, quad: ox.Quad) -> bool:
+    """Whether some data file (any named graph of the data) states the quad's triple."""
+    return any(
+        relative_of(q.graph_name) is not None
+        for q in store.quads_for_pattern(quad.subject, quad.predicate, quad.object, None)
+    )
+
+
+def invalidate(project: Project) -> None:
+    """Forget the kept store (after a change the state cannot follow)."""
+    shutil.rmtree(state_dir(project), ignore_errors=True)
