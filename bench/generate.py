@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import shutil
 import sys
 import unicodedata
@@ -1010,10 +1011,34 @@ def parse_count(text: str) -> int:
     return int(float(text[:-1] if factor > 1 else text) * factor)
 
 
+def edit_one(project: Path) -> str:
+    """Change one entity of a generated project: its Swedish name gets (or loses) a numbered suffix.
+
+    For timing validation of a one-entity change (``kgpub validate`` after ``kgpub validate``).
+    Returns the entity's IRI, as it is written in the file.
+    """
+    path = sorted((project / "data").glob("projects-*.ttl"))[0]
+    text = path.read_text(encoding="utf-8")
+    found = re.search(r'^(\S+)\n    a [^\n]*;\n    rdfs:label "([^"]*)"@sv', text, re.MULTILINE)
+    if found is None:
+        raise SystemExit(f"{path}: no entity with a Swedish name to change")
+    name = found.group(2)
+    numbered = re.fullmatch(r"(.*) \(ändring (\d+)\)", name)
+    new = f"{numbered.group(1)} (ändring {int(numbered.group(2)) + 1})" if numbered else f"{name} (ändring 1)"
+    start, end = found.span(2)
+    path.write_text(text[:start] + new + text[end:], encoding="utf-8")
+    return found.group(1)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("out", type=Path, help="project folder to create (replaced if made by this script)")
-    parser.add_argument("--triples", type=parse_count, required=True, help="about how many triples (10k, 1m)")
+    parser.add_argument("--triples", type=parse_count, help="about how many triples (10k, 1m)")
+    parser.add_argument(
+        "--edit-one",
+        action="store_true",
+        help="do not generate: change the Swedish name of one entity of the project OUT made earlier",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
         "--municipalities",
@@ -1023,6 +1048,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     parser.add_argument("--base", default="https://data.example.se/")
     args = parser.parse_args(argv)
+    if args.edit_one:
+        print(f"{args.out}: changed the Swedish name of {edit_one(args.out)}")
+        return
+    if args.triples is None:
+        parser.error("--triples is required (unless --edit-one)")
     info = generate(
         args.out, args.triples, seed=args.seed, municipalities=args.municipalities, base=args.base
     )
