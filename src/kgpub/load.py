@@ -119,7 +119,7 @@ class Loaded:
         subject_files: dict[Node, list[int]] | None = None,
         *,
         triples: list[ox.Triple] | None = None,
-        file_subjects: list[set[ox.NamedNode | ox.BlankNode]] | None = None,
+        file_spans: list[tuple[int, int]] | None = None,
         prefixes: dict[str, str] | None = None,
     ) -> None:
         if graph is None and triples is None:
@@ -128,7 +128,7 @@ class Loaded:
         self.files: list[SourceFile] = files or []
         self._subject_files = subject_files
         self._triples = triples
-        self._file_subjects = file_subjects
+        self._file_spans = file_spans
         self._prefixes = prefixes
 
     @property
@@ -169,8 +169,9 @@ class Loaded:
         if self._subject_files is None:
             to_rdflib = _Converter("").term
             found: dict[Node, list[int]] = {}
-            for index, subjects in enumerate(self._file_subjects or []):
-                for subject in subjects:
+            triples = self._triples or []
+            for index, (start, end) in enumerate(self._file_spans or []):
+                for subject in {t.subject for t in triples[start:end]}:
                     found.setdefault(to_rdflib(subject), []).append(index)
             self._subject_files = found
         return self._subject_files
@@ -407,7 +408,9 @@ def parse_triples(path: Path, bnode_prefix: str = "") -> tuple[list[ox.Triple], 
     except SyntaxError as exc:
         raise _syntax_error(path, exc, text) from None
     source.prefixes = dict(parser.prefixes)
-    _check_prefixes(path, text)
+    # Each declaration holds the word once: no more occurrences than prefixes means none is repeated.
+    if text.lower().count("prefix") > len(source.prefixes):
+        _check_prefixes(path, text)
     return triples, source
 
 
@@ -520,17 +523,16 @@ def load_files(paths: Iterable[Path], *, track_subjects: bool = True) -> Loaded:
     """Parse ``paths`` into one graph, remembering which files describe which subjects."""
     triples: list[ox.Triple] = []
     files: list[SourceFile] = []
-    file_subjects: list[set[ox.NamedNode | ox.BlankNode]] = []
+    spans: list[tuple[int, int]] = []
     prefixes: dict[str, str] = {}
     for index, path in enumerate(paths):
         parsed, source = parse_triples(path, f"b{index}x")
         files.append(source)
         for prefix, ns in source.prefixes.items():
             prefixes.setdefault(prefix, ns)
+        spans.append((len(triples), len(triples) + len(parsed)))
         triples += parsed
-        if track_subjects:
-            file_subjects.append({t.subject for t in parsed})  # type: ignore[misc]
-    return Loaded(files=files, triples=triples, file_subjects=file_subjects, prefixes=prefixes)
+    return Loaded(files=files, triples=triples, file_spans=spans if track_subjects else [], prefixes=prefixes)
 
 
 def iter_triples(loaded: Loaded) -> Iterator[Triple]:
