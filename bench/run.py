@@ -603,10 +603,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     print(text)
     if args.all:
+        import formats
         import queries
         import serve
         import stores
 
+        formats.main(["--projects", "kiruna,100k"])
         queries.main(["--projects", "kiruna,100k"])
         serve.main(["--project", "100k"])
         stores.main(["--projects", "100k"])

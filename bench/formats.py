@@ -1,13 +1,13 @@
 """Parsing and serialisation: kgpub's stages against pyoxigraph's own speed on the same files.
 
-    python bench/io.py [--projects kiruna,100k,1m] [--runs 3]
+    python bench/formats.py [--projects kiruna,100k,1m] [--runs 3]
 
 Parse: kgpub's loader (``Project.data``: read, parse, every input check, per-file bookkeeping)
 against pyoxigraph parsing the same Turtle files and nothing else. Serialise: the build's four
 dumps of the published graph (canonical order, Turtle, N-Triples, RDF/XML, compact JSON-LD with the
 project's context) against pyoxigraph writing the same triples in the same four formats (its JSON-LD
 is expanded, with no context, and it writes in whatever order it is given). Medians of ``--runs``;
-the ratio is kgpub / pyoxigraph. Target (issue 7): within 3x. Writes bench/out/io.md.
+the ratio is kgpub / pyoxigraph. Target (issue 7): within 3x. Writes bench/out/formats.md.
 """
 
 from __future__ import annotations
@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> None:
             print(lines[-1], flush=True)
     text = "\n".join(lines) + "\n"
     OUT.mkdir(exist_ok=True)
-    (OUT / "io.md").write_text(text, encoding="utf-8")
+    (OUT / "formats.md").write_text(text, encoding="utf-8")
     print(text)
 
 
