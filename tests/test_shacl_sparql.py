@@ -360,3 +360,201 @@ def test_build_validates_everything_after_an_incremental_run(generated: Path, tm
     finally:
         store.full = original  # type: ignore[assignment]
     assert calls == [1] and report.scope == "full"
+
+
+# -- what an incremental run checks again -------------------------------------------------------------
+
+
+def _most_cited_organisation(root: Path, through: URIRef | None = None) -> tuple[Path, str, int]:
+    """The organisation the most entities point at (through one property, or any): its file, IRI
+    local name (under the xo: prefix) and how many entities point at it."""
+    loaded = load_files(sorted((root / "data").rglob("*.ttl")))
+    g = loaded.graph
+    ontology = load_files([root / "ontology" / "kgpub.ttl"]).graph
+    classes = set(ontology.transitive_subjects(RDFS.subClassOf, KGPUB.Organisation))
+    organisations = {s for c in classes for s in g.subjects(RDF.type, c)}
+    org = max(sorted(organisations, key=str), key=lambda o: len(set(g.subjects(through, o))))
+    files = [
+        f
+        for f in sorted((root / "data").glob("organisations-*.ttl"))
+        if f"xo:{str(org).rsplit('/', 1)[1]}\n" in f.read_text(encoding="utf-8")
+    ]
+    assert len(files) == 1, files
+    return files[0], str(org).rsplit("/", 1)[1], len(set(g.subjects(through, org)))
+
+
+def _edit_block(path: Path, local: str, old: str, new: str) -> None:
+    """Change ``old`` into ``new`` in the statements about xo:``local`` (a block ending at a blank line)."""
+    text = path.read_text(encoding="utf-8")
+    start = text.index(f"\nxo:{local}\n")
+    end = text.index("\n\n", start + 1) if "\n\n" in text[start + 1 :] else len(text)
+    block = text[start:end]
+    assert old in block, (local, old, block)
+    path.write_text(text[:start] + block.replace(old, new, 1) + text[end:], encoding="utf-8")
+
+
+def _same_as_full(root: Path, scope: str = "incremental") -> Any:
+    incremental = validate(Project(root), incremental=True)
+    full = validate(Project(root), cache=False, incremental=False)
+    assert incremental.findings == full.findings
+    assert incremental.checked_triples == full.checked_triples
+    assert incremental.scope == scope
+    return incremental
+
+
+def test_incremental_rechecks_citing_entities_only_when_they_read_the_change(
+    generated: Path, tmp_path: Path
+) -> None:
+    """A much-cited organisation: a new label re-checks only itself; a type that is no organisation
+    makes every entity citing it break sh:class (so they must be checked again), and back. Each
+    time the incremental report equals a full validation's."""
+    root = tmp_path / "p"
+    shutil.copytree(generated, root)
+    assert validate(Project(root), incremental=True).scope == "full"
+    path, local, citing = _most_cited_organisation(root)
+    assert citing > 20
+    text = path.read_text(encoding="utf-8")
+    kind = text[text.index(f"\nxo:{local}\n") :].split("\n    a ", 1)[1].split(" ", 1)[0]
+
+    _edit_block(path, local, '"@sv', ' (nytt namn)"@sv')  # only the label: nothing cites labels
+    report = _same_as_full(root)
+    assert (report.changed_entities, report.rechecked, len(report.findings)) == (1, 1, 0)
+
+    _edit_block(path, local, f"a {kind} ;", "a kgpub:Place ;")  # no longer an organisation
+    report = _same_as_full(root)
+    broken = len(report.findings)
+    assert broken >= citing // 2 and report.rechecked is not None and report.rechecked > citing // 2
+    assert str(SH.ClassConstraintComponent) in {f.component for f in report.findings}
+
+    _edit_block(path, local, ' (nytt namn)"@sv', '"@sv')  # the label again, with the type still wrong
+    report = _same_as_full(root)
+    assert (report.rechecked, len(report.findings)) == (1, broken)
+
+    _edit_block(path, local, "a kgpub:Place ;", "a kgpub:Organisatoin ;")  # a misspelt kgpub class
+    report = _same_as_full(root)
+    assert len(report.findings) > broken  # sh:class results, and the undeclared class
+    assert any(str(f.component).endswith("DeclaredClassesConstraintComponent") for f in report.findings)
+
+    _edit_block(path, local, "a kgpub:Organisatoin ;", f"a {kind} ;")  # an organisation again
+    report = _same_as_full(root)
+    assert report.findings == [] and report.rechecked is not None and report.rechecked > citing // 2
+
+
+def test_incremental_follows_declarations_and_hierarchy(generated: Path, tmp_path: Path) -> None:
+    """A property declared in the data re-checks the entities using it (the declaration check reads
+    a property's type), a label of it only itself; a class hierarchy in the data means a full run."""
+    root = tmp_path / "p"
+    shutil.copytree(generated, root)
+    validate(Project(root), incremental=True)
+    path, local, _citing = _most_cited_organisation(root)
+    data = root / "data"
+    org = f"<https://data.example.se/id/organisation/{local}>"
+    typo = "<https://w3id.org/kgpub/def#typo>"
+    (data / "extra.ttl").write_text(f"{org} {typo} 1 .\n", encoding="utf-8")
+    report = _same_as_full(root)
+    assert len(report.findings) == 1
+
+    declared = f"{typo} a <http://www.w3.org/2002/07/owl#DatatypeProperty> .\n"
+    (data / "more.ttl").write_text(declared, encoding="utf-8")
+    report = _same_as_full(root)  # the organisation (using it) is checked again: declared now
+    assert report.findings == [] and report.rechecked == 2
+
+    labelled = declared + f'{typo} <http://www.w3.org/2000/01/rdf-schema#label> "typo"@en .\n'
+    (data / "more.ttl").write_text(labelled, encoding="utf-8")
+    report = _same_as_full(root)
+    assert report.findings == [] and report.rechecked == 1
+
+    (data / "more.ttl").write_text(labelled[len(declared) :], encoding="utf-8")
+    report = _same_as_full(root)  # undeclared again
+    assert len(report.findings) == 1 and report.rechecked == 2
+
+    # the organisation's class is made a subclass of a place in the data: read anywhere, a full run
+    hierarchy = "<https://w3id.org/kgpub/def#Organisation> <http://www.w3.org/2000/01/rdf-schema#subClassOf> <https://w3id.org/kgpub/def#Place> .\n"
+    (data / "more.ttl").write_text(hierarchy, encoding="utf-8")
+    _same_as_full(root, scope="full")
+    assert path.exists()
+
+
+_LABEL_SHAPES = """@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <https://example.org/shapes#> .
+ex:forbiddenText a <http://www.w3.org/1999/02/22-rdf-syntax-ns#Property> .
+ex:ForbiddenTextParameter a sh:Parameter ; sh:path ex:forbiddenText .
+ex:ForbiddenTextComponent a sh:ConstraintComponent ;
+    sh:parameter ex:ForbiddenTextParameter ;
+    sh:propertyValidator ex:ForbiddenTextValidator .
+ex:ForbiddenTextValidator a sh:SPARQLSelectValidator ;
+    sh:select \"\"\"
+        SELECT $this ?value WHERE {
+            $this $PATH ?value .
+            ?value <http://www.w3.org/2000/01/rdf-schema#label> ?name .
+            FILTER (CONTAINS(STR(?name), $forbiddenText))
+        }\"\"\" .
+ex:FunderNameShape a sh:PropertyShape ;
+    sh:targetSubjectsOf <http://schema.org/funder> ;
+    sh:path <http://schema.org/funder> ;
+    ex:forbiddenText "(ny)" ;
+    sh:message "Finansiären heter något med (ny)."@sv , "The funder's name says (ny)."@en .
+"""
+
+
+def test_incremental_follows_a_query_reading_neighbours_labels(generated: Path, tmp_path: Path) -> None:
+    """A SPARQL-based constraint reading the funders' labels: a funder's new label re-checks every
+    entity it funds (the query's triple patterns say so), and the report equals a full run's."""
+    root = tmp_path / "p"
+    shutil.copytree(generated, root)
+    (root / "shapes" / "funder-names.ttl").write_text(_LABEL_SHAPES, encoding="utf-8")
+    project = Project(root)
+    compiled = ss.compile_shapes(project_shapes(project))
+    assert compiled.fallback == {}
+    reach = compiled.reach()
+    assert (str(SCHEMA.funder), str(RDFS.label)) in reach.neighbours and not reach.unbounded
+    assert validate(project, incremental=True).findings == []
+    path, local, funded = _most_cited_organisation(root, SCHEMA.funder)
+    assert funded > 5
+
+    _edit_block(path, local, '"@sv', ' (ny)"@sv')
+    report = _same_as_full(root)
+    assert len(report.findings) == funded and report.rechecked == funded + 1
+
+    _edit_block(path, local, ' (ny)"@sv', '"@sv')
+    report = _same_as_full(root)
+    assert report.findings == [] and report.rechecked == funded + 1
+
+
+def test_sparql_reach() -> None:
+    """What a SPARQL query reads besides the focus node's statements, from its triple patterns."""
+    none: tuple[tuple[str, str], ...] = ()
+    rdf_type = str(RDF.type)
+    reach = ss.sparql_reach
+    # a neighbour's statements through one predicate; further away: anywhere
+    found = reach("SELECT $this WHERE { $this <urn:p> ?v . ?v <urn:q> ?w . ?w <urn:r> ?z }", none)
+    assert found == ss.Reach(
+        neighbours=frozenset({("urn:p", "urn:q")}), anywhere=frozenset({(None, "urn:r")})
+    )
+    # statements pointing at the focus node; about the properties it uses; a path's later steps
+    assert reach("SELECT $this WHERE { ?x <urn:p> $this }", none).incoming == {"urn:p"}
+    assert reach("SELECT $this WHERE { $this ?p ?o . ?p a <urn:C> }", none).predicates == {rdf_type}
+    assert reach("SELECT $this WHERE { $this <urn:p>/<urn:q>* ?o }", none).anywhere == {(None, "urn:q")}
+    # a pattern tied to nothing, and one implied by a statement of the focus node
+    assert reach("SELECT $this WHERE { ?a <urn:p> ?b . $this <urn:q> ?c }", none).anywhere == {
+        (None, "urn:p")
+    }
+    assert (
+        reach("SELECT $this WHERE { { SELECT DISTINCT ?p WHERE { ?a ?p ?b } } $this ?p ?c }", none)
+        == ss.Reach()
+    )
+    optional = "SELECT $this WHERE { ?a <urn:p> ?b . OPTIONAL { $this <urn:p> ?c } }"
+    assert reach(optional, none).anywhere == {(None, "urn:p")}
+    # what cannot be analysed reads everything
+    for text in (
+        "SELECT $this WHERE { $this ^<urn:p> ?o }",
+        "SELECT $this WHERE { $this <urn:p ?o }",
+        "SELECT $this WHERE { $this <urn:p> ?o } LIMIT 1",
+    ):
+        assert reach(text, none).unbounded, text
+    # the kgpub shapes: the types of classes and properties in use, nothing further
+    shapes = load_files([ROOT / "shapes" / "kgpub-shapes.ttl"], track_subjects=False).graph
+    compiled = ss.compile_shapes(shapes)
+    total = compiled.reach()
+    assert total.anywhere == {(None, str(RDFS.subClassOf))} and total.incoming == frozenset()
+    assert total.predicates == {rdf_type} and {read for _edge, read in total.neighbours} == {rdf_type}

@@ -210,10 +210,16 @@ class Check:
     #: For qualified value shapes: (min, max); the query returns ?this and the count ?kgc.
     counts: tuple[int | None, int | None] | None = None
     #: False for SPARQL targets and SPARQL-based constraints: what they read is not known from the
-    #: shape (see :mod:`kgpub.shacl_store` on what incremental validation assumes of them).
+    #: shape, but from their queries (:attr:`sparql`, :func:`sparql_reach`).
     local: bool = True
     #: For a node shape's SPARQL-based component without ?value: the value is the focus node.
     value_is_focus: bool = False
+    #: What the check and its shape's target read besides the focus node's own statements, as far as
+    #: the shape tells (the core components); :attr:`sparql` adds what its SPARQL queries read.
+    reach: Reach = field(default_factory=lambda: Reach())
+    #: The SPARQL texts (target and validator, parameters filled in) whose reads :func:`sparql_reach`
+    #: finds, each with whether ?value is the focus node.
+    sparql: tuple[tuple[str, bool], ...] = ()
 
 
 @dataclass
@@ -226,6 +232,318 @@ class Compiled:
     focus_patterns: dict[Node, str]
     #: The properties of sh:targetObjectsOf (their statements about a node make it a focus node).
     inverse_predicates: list[ox.NamedNode] = field(default_factory=list)
+    _reach: Reach | None = field(default=None, repr=False)
+
+    def reach(self) -> Reach:
+        """What all the checks and targets read besides a focus node's own statements."""
+        if self._reach is None:
+            total = Reach()
+            prefixes = tuple(sorted(self.prefixes.items()))
+            for check in self.checks:
+                total |= check.reach
+                for text, value_is_focus in check.sparql:
+                    total |= sparql_reach(text, prefixes, value_is_focus)
+            self._reach = total
+        return self._reach
+
+
+# -- what a check reads ---------------------------------------------------------------------------
+
+ANY = None  # in a Reach: every predicate (or every node)
+_RDF_TYPE = str(RDF.type)
+_SUBCLASS = str(RDFS.subClassOf)
+
+
+@dataclass(frozen=True)
+class Reach:
+    """What a check reads of the graph besides its focus node's own statements (``ANY``: all).
+
+    Whatever a check reads of its focus node's own statements, a change to them re-checks the node.
+    Beyond those:
+
+    - ``neighbours``: pairs (p, q): the statements with predicate q of the nodes the focus node
+      points at with predicate p (``sh:class`` on the path p reads the values' ``rdf:type``);
+    - ``predicates``: the statements with these predicates about the properties the focus node
+      uses (a query checking that each property is declared reads their ``rdf:type``);
+    - ``incoming``: the statements with these predicates that point at the focus node
+      (``sh:targetObjectsOf``);
+    - ``anywhere``: pairs (s, p): the statements with predicate p of the node s, whatever node it is
+      (``ANY`` for s): what lies further away than one statement, such as the ``rdfs:subClassOf``
+      chain of a value's type. ``(ANY, ANY)`` is everything: no change can be followed.
+    """
+
+    neighbours: frozenset[tuple[str | None, str | None]] = frozenset()
+    predicates: frozenset[str | None] = frozenset()
+    incoming: frozenset[str | None] = frozenset()
+    anywhere: frozenset[tuple[str | None, str | None]] = frozenset()
+
+    def __or__(self, other: Reach) -> Reach:
+        return Reach(
+            self.neighbours | other.neighbours,
+            self.predicates | other.predicates,
+            self.incoming | other.incoming,
+            self.anywhere | other.anywhere,
+        )
+
+    @property
+    def unbounded(self) -> bool:
+        return (ANY, ANY) in self.anywhere
+
+
+#: What a query read that cannot be analysed: everything.
+EVERYTHING = Reach(anywhere=frozenset({(ANY, ANY)}))
+#: The class hierarchy, read by sh:class, sh:targetClass and class tests (rdf:type/rdfs:subClassOf*).
+_HIERARCHY = Reach(anywhere=frozenset({(ANY, _SUBCLASS)}))
+
+
+def _class_reach(path: URIRef | None) -> Reach:
+    """``sh:class`` on the values of ``path`` (None: on the focus node itself)."""
+    if path is None:
+        return _HIERARCHY
+    return _HIERARCHY | Reach(neighbours=frozenset({(str(path), _RDF_TYPE)}))
+
+
+#: Algebra operators whose solutions are solutions of (a join with) their first operand: a pattern
+#: reached from the query's root only through these holds in every solution.
+_POSITIVE = {
+    "SelectQuery": ("p",),
+    "Project": ("p",),
+    "Distinct": ("p",),
+    "Reduced": ("p",),
+    "OrderBy": ("p",),
+    "ToMultiSet": ("p",),
+    "Extend": ("p",),
+    "Filter": ("p",),
+    "Join": ("p1", "p2"),
+    "LeftJoin": ("p1",),
+    "Minus": ("p1",),
+}
+
+_Pattern = tuple[Any, Any, Any, bool]  # subject, predicate (term, variable or path), object, positive
+
+
+def _steps(path: Any) -> tuple[set[str | None], set[str | None], bool] | None:
+    """A property path's first steps, its later steps, and whether it can be empty (None: unknown)."""
+    from rdflib.paths import AlternativePath, MulPath, SequencePath
+    from rdflib.term import Variable
+
+    if isinstance(path, URIRef):
+        return {str(path)}, set(), False
+    if isinstance(path, Variable):
+        return {ANY}, set(), False
+    if isinstance(path, MulPath):
+        inner = _steps(path.path)
+        if inner is None:
+            return None
+        first, later, empty = inner
+        if path.mod == "?":
+            return first, later, True
+        return first, later | first, empty or path.mod == "*"
+    if isinstance(path, SequencePath | AlternativePath):
+        parts = [_steps(a) for a in path.args]
+        if any(part is None for part in parts):
+            return None
+        first, later = set(), set()
+        if isinstance(path, AlternativePath):
+            for f, rest, _ in cast(list[tuple[set[str | None], set[str | None], bool]], parts):
+                first |= f
+                later |= rest
+            return first, later, any(cast(tuple[Any, Any, bool], part)[2] for part in parts)
+        empty = True
+        for f, rest, can_be_empty in cast(list[tuple[set[str | None], set[str | None], bool]], parts):
+            (first if empty else later).update(f)
+            later |= rest
+            empty = empty and can_be_empty
+        return first, later, empty
+    return None  # inverse and negated paths
+
+
+def _patterns(algebra: Any) -> tuple[list[_Pattern], dict[str, int], list[tuple[str, set[str]]]] | None:
+    """The triple patterns of a query's algebra (with whether each holds in every solution), how often
+    each variable occurs, and the variables BIND sets from others. Variables of a sub-select that it
+    does not project are renamed: they are not the outer query's. None: something not understood."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.term import Variable
+
+    patterns: list[_Pattern] = []
+    occurs: dict[str, int] = {}
+    aliases: list[tuple[str, set[str]]] = []
+    counter = [0]
+
+    def term(node: Any, scope: dict[str, str] | None) -> Any:
+        if isinstance(node, Variable):
+            name = str(node) if scope is None else scope.setdefault(str(node), f"{node}#{counter[0]}")
+            occurs[name] = occurs.get(name, 0) + 1
+            return Variable(name)
+        return node
+
+    def variables(node: Any, scope: dict[str, str] | None) -> set[str]:
+        found: set[str] = set()
+        if isinstance(node, Variable):
+            found.add(str(term(node, scope)))
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                if not str(key).startswith("_"):
+                    found |= variables(value, scope)
+        elif isinstance(node, list | tuple):
+            for value in node:
+                found |= variables(value, scope)
+        return found
+
+    def walk(node: Any, scope: dict[str, str] | None, positive: bool, root: bool) -> bool:
+        if isinstance(node, list | tuple):
+            return all(walk(n, scope, positive, root) for n in node)
+        if not isinstance(node, CompValue):
+            variables(node, scope)
+            return True
+        name = node.name
+        if name in ("BGP", "TriplesBlock"):
+            for group in node.get("triples") or []:
+                flat = list(group)
+                if len(flat) % 3:
+                    return False
+                for i in range(0, len(flat), 3):
+                    s, p, o = (term(x, scope) for x in flat[i : i + 3])
+                    if isinstance(p, CompValue):
+                        return False
+                    patterns.append((s, p, o, positive))
+            return True
+        if name in ("ServiceGraphPattern", "Group", "AggregateJoin", "Slice"):
+            return False  # LIMIT and OFFSET pick solutions by what the whole graph holds
+        if name == "Project" and root:  # the query's own variables, seen by the caller
+            variables(node.get("PV") or [], scope)
+        if name == "Project" and not root:  # a sub-select: a scope of its own
+            inner_scope: dict[str, str] = {}
+            counter[0] += 1
+            for v in node.get("PV") or []:
+                inner_scope[str(v)] = str(term(v, scope))
+            return walk(node["p"], inner_scope, positive, False)
+        if name == "Extend":
+            target = str(term(node["var"], scope))
+            aliases.append((target, variables(node["expr"], scope)))
+        keep = _POSITIVE.get(name, ())
+        for key, value in node.items():
+            if str(key).startswith("_") or key in ("PV", "var"):
+                continue
+            child_root = root and name in ("SelectQuery", "Distinct", "Reduced", "OrderBy")
+            if not walk(value, scope, positive and key in keep, child_root):
+                return False
+        return True
+
+    return (patterns, occurs, aliases) if walk(algebra, None, True, True) else None
+
+
+@lru_cache(maxsize=256)
+def sparql_reach(text: str, prefixes: tuple[tuple[str, str], ...], value_is_focus: bool = False) -> Reach:
+    """What a SPARQL target or validator (``$this`` the focus node) reads besides ``$this``'s statements.
+
+    From the query's triple patterns: a variable bound by a statement of ``$this`` is a neighbour
+    (its statements are read through that predicate) or, in the predicate's place, a property the
+    node uses; a statement pointing at ``$this`` is read as incoming; anything further away (a
+    neighbour's neighbour, a node no pattern ties to ``$this``, a constant subject, the later steps
+    of a property path) is read ``anywhere``. A pattern ``?a P ?b`` whose ``?a`` (and ``?b``, unless it
+    is the same variable) occurs nowhere else, with a pattern ``$this P ?b`` next to it (both in
+    every solution), holds whenever that one does and reads nothing more: it is dropped (the
+    "collect the properties in use first" sub-selects of the kgpub shapes). A query that cannot be
+    parsed or analysed reads everything.
+    """
+    from rdflib.plugins.sparql import prepareQuery
+    from rdflib.term import Variable
+
+    try:
+        algebra = prepareQuery(text, initNs=dict(prefixes)).algebra
+    except Exception:  # whatever rdflib cannot read (Oxigraph may): assume the worst
+        return EVERYTHING
+    found = _patterns(algebra)
+    if found is None:
+        return EVERYTHING
+    patterns, occurs, aliases = found
+    focus = {"this", "value"} if value_is_focus else {"this"}
+
+    def once(node: Any) -> bool:
+        return isinstance(node, Variable) and str(node) not in focus and occurs.get(str(node), 0) == 1
+
+    def implied(pattern: _Pattern) -> bool:
+        s, p, o, positive = pattern
+        return (
+            positive
+            and once(s)
+            and any(
+                other_positive and str(other_s) in focus and other_p == p and (once(o) or other_o == o)
+                for other_s, other_p, other_o, other_positive in patterns
+                if other_s is not s
+            )
+        )
+
+    patterns = [pattern for pattern in patterns if not implied(pattern)]
+    # roles: "focus", ("nb", p): reached from the focus node through p, "pred", "far"
+    roles: dict[str, set[Any]] = {name: {"focus"} for name in focus}
+
+    def roles_of(node: Any) -> set[Any]:
+        if isinstance(node, Variable):
+            return roles.get(str(node), set())
+        return {"far"}  # a constant subject: statements about a given node
+
+    def give(node: Any, new: set[Any]) -> bool:
+        if not isinstance(node, Variable) or not new:
+            return False
+        have = roles.setdefault(str(node), set())
+        if new <= have:
+            return False
+        have |= new
+        return True
+
+    changed = True
+    while changed:
+        changed = False
+        for s, p, o, _ in patterns:
+            steps = _steps(p)
+            if steps is None:
+                return EVERYTHING
+            first, _later, empty = steps
+            single = isinstance(p, URIRef | Variable)
+            subject = roles_of(s)
+            if subject:
+                out: set[Any] = set()
+                for role in subject:
+                    if role == "focus" and single:
+                        out |= {("nb", step) for step in first}
+                    else:
+                        out.add("far")
+                if empty:
+                    out |= subject
+                changed |= give(o, out)
+                if isinstance(p, Variable):
+                    changed |= give(p, {"pred"} if subject == {"focus"} else {"far"})
+            elif isinstance(o, Variable) and roles_of(o):  # pointing at a node the query reads: far
+                changed |= give(s, {"far"})
+        for target, sources in aliases:
+            changed |= give(Variable(target), set().union(*(roles.get(v, set()) for v in sources)) or {"far"})
+
+    neighbours: set[tuple[str | None, str | None]] = set()
+    predicates: set[str | None] = set()
+    incoming: set[str | None] = set()
+    anywhere: set[tuple[str | None, str | None]] = set()
+    for s, p, o, _ in patterns:
+        first, later, _empty = cast(tuple[set[str | None], set[str | None], bool], _steps(p))
+        anywhere |= {(ANY, step) for step in later}
+        subject = roles_of(s) or {"far"}
+        if "focus" in roles_of(o) and "focus" not in subject:
+            if isinstance(p, URIRef | Variable):
+                incoming |= first
+            else:
+                anywhere |= {(ANY, step) for step in first}
+            continue
+        for role in subject:
+            if role == "focus":
+                continue
+            if isinstance(role, tuple):
+                neighbours |= {(role[1], step) for step in first}
+            elif role == "pred":
+                predicates |= first
+            else:
+                anywhere |= {(ANY, step) for step in first}
+    return Reach(frozenset(neighbours), frozenset(predicates), frozenset(incoming), frozenset(anywhere))
 
 
 _TARGETS = {SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode, SH.target}
@@ -426,6 +744,15 @@ class _Compiler:
             )
         raise Unsupported(f"{predicate}")  # pragma: no cover - guarded by the callers
 
+    def target_reach(self, shape: Node) -> tuple[Reach, tuple[tuple[str, bool], ...]]:
+        """What the shape's targets read besides a focus node's own statements, and SPARQL targets."""
+        reach = Reach()
+        if (shape, SH.targetClass, None) in self.g:
+            reach |= _HIERARCHY
+        reach |= Reach(incoming=frozenset(str(p) for p in self.g.objects(shape, SH.targetObjectsOf)))
+        texts = tuple((str(self.one(t, SH.select)), False) for t in self.g.objects(shape, SH.target))
+        return reach, texts
+
     def unit(self, top: Node) -> list[Check]:
         """The checks of one top-level shape and its property shapes."""
         if self.deactivated(top):
@@ -445,6 +772,10 @@ class _Compiler:
         if not all(c.local for c in checks):
             for check in checks:
                 check.local = False
+        reach, texts = self.target_reach(top)
+        for check in checks:
+            check.reach |= reach
+            check.sparql += texts
         return checks
 
     def shape_checks(self, unit: Node, shape: Node, focus: str, local: bool) -> list[Check]:
@@ -477,6 +808,7 @@ class _Compiler:
                     rows(
                         f"MINUS {{ ?value <{RDF.type}> ?kgk . ?kgk <{RDFS.subClassOf}>* {_sparql(value)} }}"
                     ),
+                    reach=_class_reach(path),
                 )
                 continue
             test = self.value_test(shape, predicate, value, "?value")
@@ -522,6 +854,7 @@ class _Compiler:
                 high = self.integer(shape, SH.qualifiedMaxCount)
                 if low is not None or high is not None:
                     test = self.conforms(qualified, "?kgq")
+                    reads = _class_reach(path) if (qualified, SH["class"], None) in g else Reach()
                     having = " || ".join(
                         x
                         for x in (
@@ -536,6 +869,7 @@ class _Compiler:
                         f"{{ {FOCUS} }} OPTIONAL {{ ?this {p} ?kgq FILTER ({test}) }} }} GROUP BY ?this }} "
                         f"FILTER ({having}) }}",
                         counts=(low, high),
+                        reach=reads,
                     )
         elif any(
             (shape, x, None) in g
@@ -544,8 +878,14 @@ class _Compiler:
             raise Unsupported(f"the node shape {shape} uses a property-shape constraint")
 
         for members in g.objects(shape, SH["or"]):
-            tests = [self.conforms(m, "?value") for m in Collection(g, members)]
-            add(SH.OrConstraintComponent, rows(f"FILTER (!({' || '.join(tests) or 'false'}))"))
+            listed = list(Collection(g, members))
+            tests = [self.conforms(m, "?value") for m in listed]
+            classes = any((m, SH["class"], None) in g for m in listed)
+            add(
+                SH.OrConstraintComponent,
+                rows(f"FILTER (!({' || '.join(tests) or 'false'}))"),
+                reach=_class_reach(path) if classes else Reach(),
+            )
 
         for component_node, spec in self.components.items():
             bound = {}
@@ -632,6 +972,7 @@ class _Compiler:
                 query,
                 local=False,
                 value_is_focus=path is None,
+                sparql=((text, path is None),),
             )
         ]
 

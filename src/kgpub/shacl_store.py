@@ -9,22 +9,25 @@ Incremental validation (``kgpub validate``): a full run keeps the store on disk 
 ``.kgpub-cache/shacl/`` with, per file, its size, modification time, SHA-256 and prefixes, and the
 results found. The next run re-parses only the files whose contents changed and replaces only the
 statements that changed. Then it checks again the focus nodes the change can affect
-(:func:`affected`): the subjects and objects of the changed statements and every node that mentions
-a changed subject (its ``sh:class`` and ``sh:or`` checks read the types of its values; a
-SPARQL-based constraint may read the declaration of a property or class it uses). They are checked
-with every compiled query, on a small in-memory store holding what those checks read
-(:func:`neighbourhood`): the nodes' statements and the statements about every node they mention,
-plus the ontology; results about other focus nodes are kept from the last run.
+(:func:`affected`), from what the compiled checks read (:meth:`kgpub.shacl_sparql.Compiled.reach`):
+the subject of every changed statement; its object, when a check reads statements pointing at its
+focus node with that predicate (``sh:targetObjectsOf``); the nodes that point at a changed subject
+through a predicate whose values' statements with the changed predicate a check reads (``sh:class``
+on ``schema:funder`` reads the funder's ``rdf:type``: a new type for an agency re-checks every
+entity it funds, a new label only the agency); and the nodes that use a changed subject as a
+predicate, when a check reads a statement of that kind about the properties in use (the
+declaration of a kgpub property). A changed statement that a check reads further away (the
+``rdfs:subClassOf`` chain of a value's type) means a full run. The nodes are checked with every
+compiled query, on a small in-memory store holding what those checks read (:func:`neighbourhood`):
+the nodes' statements, the statements about every node they mention, the statements read
+anywhere, plus the ontology; results about other focus nodes are kept from the last run.
 
-This is exact for every core component compiled here, whose checks read the focus node's
-statements and, for ``sh:class``, its values' types. For SPARQL targets and SPARQL-based
-constraints it assumes the same reach: the focus node's statements and the statements about the
-nodes in them (true of the five queries in ``shapes/kgpub-shapes.ttl``: end date against start date
-of the same node; the declaration of each kgpub property and class the node uses). A query that
-looks further (another entity's dates, say) needs ``kgpub build``, which always validates the whole
-graph, or a full ``kgpub validate`` after removing ``.kgpub-cache/``. Any change to the ontology,
-the shapes, ``kgpub.toml`` or the libraries' versions means a full run; so does a change that
-affects more than :data:`MAX_AFFECTED` focus nodes, and any shape left to pySHACL.
+What a check reads is exact for every core component compiled here; for SPARQL targets and
+SPARQL-based constraints it is read from the query's triple patterns
+(:func:`kgpub.shacl_sparql.sparql_reach`), and a query that cannot be analysed reads everything: then
+every run is a full one. Any change to the ontology, the shapes, ``kgpub.toml`` or the libraries'
+versions means a full run; so does a change that affects more than :data:`MAX_AFFECTED` focus
+nodes, and any shape left to pySHACL.
 """
 
 from __future__ import annotations
@@ -147,7 +150,8 @@ class _Labels:
     """``graph.objects(focus, rdfs:label)`` over the store, in the order rdflib's graph gives them.
 
     rdflib yields a subject's values in the order they were added: file by file, and in each file in
-    the order of the text. A finding is labelled with the last one per language, so that order is kept.
+    the order of the text. A finding is labelled with the last one per language, so that order is kept
+    where it matters: among the values of one language in one file (the file is then read again).
     """
 
     def __init__(self, store: ox.Store, paths: list[Path], index: dict[str, int]) -> None:
@@ -168,7 +172,8 @@ class _Labels:
         out: list[Node] = []
         for index in sorted(by_file):
             values = by_file[index]
-            if len(values) > 1:
+            kinds = [v.language if isinstance(v, ox.Literal) else v for v in values]
+            if len(set(kinds)) < len(kinds):  # only values of the same language need the text's order
                 values = self._in_text_order(index, s, p, values)
             out += [ss.to_rdflib(v) for v in values if ss.to_rdflib(v) not in out]
         return iter(out)
@@ -288,7 +293,7 @@ def full(
     results = ss.run(store, compiled)
     results += _pyshacl_fallback(project, shapes, compiled)
     prefixes = [sources[i].prefixes for i in range(len(paths))]
-    if persist:
+    if persist and not compiled.reach().unbounded:  # otherwise no change could be followed
         files = {
             relative: {
                 "size": stat[0],
@@ -401,7 +406,7 @@ def _persist(project: Project, store: ox.Store, state: dict[str, Any], results: 
 
 def incremental(project: Project, compiled: ss.Compiled, paths: list[Path], context: str) -> Outcome | None:
     """Validate what changed since the kept state, or None when there is no usable state."""
-    if compiled.fallback:
+    if compiled.fallback or compiled.reach().unbounded:
         return None
     folder = state_dir(project)
     try:
@@ -457,9 +462,7 @@ def incremental(project: Project, compiled: ss.Compiled, paths: list[Path], cont
             hint="Add at least one entry; the README shows how.",
         )
     subjects = {q.subject for q in removed + added}
-    focus = affected(
-        store, subjects, {q.object for q in removed + added if not isinstance(q.object, ox.Literal)}
-    )
+    focus = affected(store, removed + added, compiled.reach())
     if focus is None:  # too much changed: a full run is faster
         store.flush()
         del store
@@ -505,36 +508,64 @@ def incremental(project: Project, compiled: ss.Compiled, paths: list[Path], cont
 MAX_AFFECTED = 50_000
 
 
-def affected(store: ox.Store, subjects: set[Any], objects: set[Any]) -> set[Any] | None:
-    """The focus nodes whose results a change can alter, or None when there are too many.
+def affected(store: ox.Store, changed: list[ox.Quad], reach: ss.Reach) -> set[Any] | None:
+    """The focus nodes whose results the changed statements can alter, or None for a full run.
 
-    A result about a focus node depends on the node's own statements, the statements about the
-    nodes they mention (``sh:class`` reads a value's types; a SPARQL-based constraint may read the
-    declaration of a property or class the node uses) and, for ``sh:targetObjectsOf``, the
-    statements that mention it. So: the subjects and objects of the changed statements, and every
-    node that mentions a changed subject (as object or as predicate).
+    A result about a focus node depends on the node's own statements and on what ``reach`` says the
+    checks read besides: some statements of the nodes it points at (``neighbours``: through which
+    predicate, which of their statements), some statements about the properties it uses
+    (``predicates``), the statements pointing at it with some predicates (``incoming``), and
+    statements anywhere (``anywhere``: a change to one of those means a full run). So a changed
+    statement (s, p, o) affects s; o, if p is read as incoming; every node pointing at s through a
+    predicate q when (q, p) is read of neighbours; every node using s as a predicate when p is read
+    of properties. None also when that is more than :data:`MAX_AFFECTED` nodes.
     """
-    focus = set(subjects) | set(objects)
-    for node in subjects:
-        for quad in store.quads_for_pattern(None, None, node, None):
-            if relative_of(quad.graph_name) is not None:
-                focus.add(quad.subject)
-        if isinstance(node, ox.NamedNode):
-            for quad in store.quads_for_pattern(None, node, None, None):
-                focus.add(quad.subject)
+    any_ = ss.ANY
+    edges_by_read: dict[str | None, set[str | None]] = {}
+    for edge, read in reach.neighbours:
+        edges_by_read.setdefault(read, set()).add(edge)
+    focus: set[Any] = set()
+    done: set[tuple[Any, str | None]] = set()  # (subject, edge) already followed backwards
+    used_as_predicate: set[Any] = set()
+    for quad in changed:
+        s, p, o = quad.subject, quad.predicate.value, quad.object
+        named = s.value if isinstance(s, ox.NamedNode) else None
+        if any(gs in (any_, named) and gp in (any_, p) for gs, gp in reach.anywhere):
+            return None
+        focus.add(s)
+        if not isinstance(o, ox.Literal) and (any_ in reach.incoming or p in reach.incoming):
+            focus.add(o)
+        edges = edges_by_read.get(p, set()) | edges_by_read.get(any_, set())
+        if any_ in edges:
+            edges = {any_}
+        for edge in edges:
+            if (s, edge) in done:
+                continue
+            done.add((s, edge))
+            through = None if edge is any_ else ox.NamedNode(edge)
+            for citing in store.quads_for_pattern(None, through, s, None):
+                focus.add(citing.subject)
+            if len(focus) > MAX_AFFECTED:
+                return None
+        if (
+            isinstance(s, ox.NamedNode)
+            and s not in used_as_predicate
+            and (any_ in reach.predicates or p in reach.predicates)
+        ):
+            used_as_predicate.add(s)
+            for user in store.quads_for_pattern(None, s, None, None):
+                focus.add(user.subject)
                 if len(focus) > MAX_AFFECTED:
                     return None
-        if len(focus) > MAX_AFFECTED:
-            return None
-    return focus
+    return focus if len(focus) <= MAX_AFFECTED else None
 
 
 def neighbourhood(store: ox.Store, focus: set[Any], compiled: ss.Compiled) -> ox.Store:
     """A small in-memory store with everything the checks of ``focus`` read (see :func:`affected`).
 
     The focus nodes' statements, the statements about every node those mention, the statements
-    that mention a focus node through a ``sh:targetObjectsOf`` property, all ``rdfs:subClassOf``
-    statements of the data and the ontology graph.
+    that point at a focus node with a predicate read as incoming (``sh:targetObjectsOf``), the
+    statements read anywhere (all ``rdfs:subClassOf`` statements), and the ontology graph.
     """
     small = ox.Store()
     done: set[Any] = set()
@@ -552,11 +583,21 @@ def neighbourhood(store: ox.Store, focus: set[Any], compiled: ss.Compiled) -> ox
     for quad in first:
         take(quad.predicate)
         take(quad.object)
+    reach = compiled.reach()
+    incoming: list[ox.NamedNode | None] = [ox.NamedNode(p) for p in reach.incoming if p is not ss.ANY]
+    incoming += [ox.NamedNode(str(p)) for p in compiled.inverse_predicates if str(p) not in reach.incoming]
+    if ss.ANY in reach.incoming:
+        incoming = [None]
     for node in focus:
-        for predicate in compiled.inverse_predicates:
-            if not isinstance(node, ox.Literal):
+        if not isinstance(node, ox.Literal):
+            for predicate in incoming:
                 quads.extend(store.quads_for_pattern(None, predicate, node, None))
-    quads.extend(store.quads_for_pattern(None, ox.NamedNode(str(RDFS.subClassOf)), None, None))
+    anywhere = {(None, ox.NamedNode(str(RDFS.subClassOf)))} | {
+        (None if s is ss.ANY else ox.NamedNode(s), None if p is ss.ANY else ox.NamedNode(p))
+        for s, p in reach.anywhere
+    }
+    for subject, predicate in anywhere:  # (ANY, ANY) never gets here: incremental() refuses it
+        quads.extend(store.quads_for_pattern(subject, predicate, None, None))
     quads.extend(store.quads_for_pattern(None, None, None, ss.ONTOLOGY_GRAPH))
     small.extend(quads)
     return small
