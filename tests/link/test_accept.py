@@ -29,7 +29,9 @@ def run(project: Project, *args: str) -> object:
     return CliRunner().invoke(cli, ["--project", str(project.root), *args])
 
 
-def review(path: Path, rows: list[dict[str, str]], *, delimiter: str = ",", encoding: str = "utf-8-sig") -> Path:
+def review(
+    path: Path, rows: list[dict[str, str]], *, delimiter: str = ",", encoding: str = "utf-8-sig"
+) -> Path:
     with path.open("w", encoding=encoding, newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=COLUMNS, delimiter=delimiter)
         writer.writeheader()
@@ -111,7 +113,9 @@ def row(entity: str, qid: str, decision: str) -> dict[str, str]:
     ],
     ids=["malformed", "wiki URL", "leading zero", "gone", "unknown decision", "two items", "two entities"],
 )
-def test_bad_rows_are_refused(unlinked: Project, tmp_path: Path, rows: list[dict[str, str]], message: str) -> None:
+def test_bad_rows_are_refused(
+    unlinked: Project, tmp_path: Path, rows: list[dict[str, str]], message: str
+) -> None:
     """A malformed QID, a vanished entity, an unclear decision or a conflict stops accept; nothing is written."""
     path = review(tmp_path / "review.csv", [row("place/sverige", "Q34", "accept"), *rows])
     result = run(unlinked, "link", "accept", str(path))
@@ -177,7 +181,7 @@ def test_repository_links_carry_provenance(repo: Path) -> None:
 def test_hand_written_statements_are_not_lost(unlinked: Project, tmp_path: Path) -> None:
     """A link file that holds other statements is refused rather than rewritten without them."""
     (unlinked.data_dir / "links" / "wikidata.ttl").write_text(
-        "<https://data.kiruna.se/id/place/kiruna> <http://www.w3.org/2000/01/rdf-schema#comment> \"x\"@en .\n",
+        '<https://data.kiruna.se/id/place/kiruna> <http://www.w3.org/2000/01/rdf-schema#comment> "x"@en .\n',
         encoding="utf-8",
     )
     path = review(tmp_path / "r.csv", [row("place/kiruna", "Q83232", "accept")])

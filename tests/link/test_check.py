@@ -46,13 +46,20 @@ def test_redirect_deletion_and_type_change(changed_wikidata: str, linked: Projec
     }
 
 
-def test_cli_check_exit_status_and_redirect_review(changed_wikidata: str, linked: Project, tmp_path: Path) -> None:
+def test_cli_check_exit_status_and_redirect_review(
+    changed_wikidata: str, linked: Project, tmp_path: Path
+) -> None:
     """check exits 1 and can write a review file for the redirect targets; accepting it replaces the link."""
     out = tmp_path / "redirects.csv"
-    result = run(linked, "link", "check", "--endpoint", changed_wikidata, "--review", str(out), "--lang", "en")
+    result = run(
+        linked, "link", "check", "--endpoint", changed_wikidata, "--review", str(out), "--lang", "en"
+    )
     assert result.exit_code == 1, result.output
     assert "3 of 12 links need attention" in result.stderr
-    assert "FIX   Haparanda Municipality (kio:haparanda-kommun) → Q510310: Q510310 does not exist" in result.stdout
+    assert (
+        "FIX   Haparanda Municipality (kio:haparanda-kommun) → Q510310: Q510310 does not exist"
+        in result.stdout
+    )
     rows = list(csv.DictReader(out.read_text(encoding="utf-8-sig").splitlines()))
     assert [(r["entity"], r["qid"]) for r in rows] == [(ID + "organisation/pajala-kommun", "Q90000001")]
     rows[0]["decision"] = "accept"
@@ -72,5 +79,8 @@ def test_link_to_an_entity_that_is_gone(wikidata: str, linked: Project) -> None:
     path.write_text(path.read_text(encoding="utf-8") + "kip:atlantis owl:sameAs wd:Q1 .\n", encoding="utf-8")
     result = run(linked, "link", "check", "--endpoint", wikidata, "--lang", "en")
     assert result.exit_code == 1, result.output
-    assert f"FIX   {ID}place/atlantis (kip:atlantis) → Q1: the entity no longer exists in the data" in result.stdout
+    assert (
+        f"FIX   {ID}place/atlantis (kip:atlantis) → Q1: the entity no longer exists in the data"
+        in result.stdout
+    )
     assert "1 of 13 links need attention" in result.stderr

@@ -51,7 +51,9 @@ def fake() -> Iterator[tuple[str, Script]]:
             body = EMPTY if status == 200 else b"busy"
             try:
                 self.send_response(status)
-                self.send_header("Content-Type", "application/sparql-results+json" if status == 200 else "text/plain")
+                self.send_header(
+                    "Content-Type", "application/sparql-results+json" if status == 200 else "text/plain"
+                )
                 for name, value in headers.items():
                     self.send_header(name, value)
                 self.send_header("Content-Length", str(len(body)))
@@ -176,9 +178,7 @@ def test_cli_gives_up_on_a_busy_service(fake: tuple[str, Script], linked: Projec
     (linked.root / "kgpub.toml").write_text(
         (linked.root / "kgpub.toml").read_text(encoding="utf-8") + "\n[link]\nretries = 2\n", encoding="utf-8"
     )
-    result = CliRunner().invoke(
-        cli, ["--project", str(linked.root), "link", "check", "--endpoint", endpoint]
-    )
+    result = CliRunner().invoke(cli, ["--project", str(linked.root), "link", "check", "--endpoint", endpoint])
     assert result.exit_code == 3, result.output
     assert result.stderr.count("answered 429") == 3
     assert "waiting 0 s as its Retry-After header asks (try 2 of 3)" in result.stderr

@@ -74,7 +74,9 @@ def test_labels_only_in_chosen_languages(wikidata: str, linked: Project) -> None
     assert result.exit_code == 2 and "no languages besides Swedish and English" in result.stderr
     result = run(linked, "link", "labels", "--endpoint", wikidata, "--lang", "fi")
     assert result.exit_code == 2 and "fi is not one of the project's languages" in result.stderr
-    result = run(with_languages(linked, '["sv", "en", "fi"]'), "link", "labels", "--lang", "sv", "--endpoint", wikidata)
+    result = run(
+        with_languages(linked, '["sv", "en", "fi"]'), "link", "labels", "--lang", "sv", "--endpoint", wikidata
+    )
     assert result.exit_code == 2 and "does not take over sv names" in result.stderr
 
 

@@ -158,7 +158,18 @@ def test_cli_writes_a_review_file_and_a_summary(wikidata: str, unlinked: Project
     out = tmp_path / "review.csv"
     result = CliRunner().invoke(
         cli,
-        ["--project", str(unlinked.root), "link", "suggest", "--endpoint", wikidata, "--out", str(out), "--lang", "en"],
+        [
+            "--project",
+            str(unlinked.root),
+            "link",
+            "suggest",
+            "--endpoint",
+            wikidata,
+            "--out",
+            str(out),
+            "--lang",
+            "en",
+        ],
     )
     assert result.exit_code == 0, result.output
     raw = out.read_bytes()

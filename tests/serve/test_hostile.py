@@ -227,10 +227,17 @@ def test_concurrent_requests_to_every_kind_of_route(live_server: LiveServer) -> 
     from concurrent.futures import ThreadPoolExecutor
 
     requests = [
-        ("/id/project/co-kiruna", "text/turtle"), ("/id/project/kirunabo", "text/html"),
-        ("/id/organisation/kiruna-kommun", "application/ld+json"), ("/def", "text/turtle"), ("/", "text/html"),
-        ("/sparql?query=SELECT%20*%20%7B%3Fs%20%3Fp%20%3Fo%7D%20LIMIT%205", "application/sparql-results+json"),
-        ("/api/queries/projects", "application/json"), ("/projects", "text/html"),
+        ("/id/project/co-kiruna", "text/turtle"),
+        ("/id/project/kirunabo", "text/html"),
+        ("/id/organisation/kiruna-kommun", "application/ld+json"),
+        ("/def", "text/turtle"),
+        ("/", "text/html"),
+        (
+            "/sparql?query=SELECT%20*%20%7B%3Fs%20%3Fp%20%3Fo%7D%20LIMIT%205",
+            "application/sparql-results+json",
+        ),
+        ("/api/queries/projects", "application/json"),
+        ("/projects", "text/html"),
     ] * 5
 
     def fetch(item: tuple[str, str]) -> int:

@@ -57,7 +57,9 @@ class OpenRefine:
             chunk = {k: queries[k] for k in keys[start : start + batch]}
             check(self.schemas, "reconciliation-query-batch", chunk)
             response = self.http.post(self.url, data={"queries": json.dumps(chunk)})
-            results.update(check(self.schemas, "reconciliation-result-batch", response.raise_for_status().json()))
+            results.update(
+                check(self.schemas, "reconciliation-result-batch", response.raise_for_status().json())
+            )
         return results
 
     def service(self, what: str) -> str:
@@ -75,7 +77,9 @@ class OpenRefine:
 
     def propose(self, type_id: str) -> dict[str, Any]:
         entry = self.manifest["extend"]["propose_properties"]
-        response = self.http.get(entry["service_url"] + entry["service_path"], params={"type": type_id, "limit": 20})
+        response = self.http.get(
+            entry["service_url"] + entry["service_path"], params={"type": type_id, "limit": 20}
+        )
         return check(self.schemas, "data-extension-property-proposal", response.raise_for_status().json())  # type: ignore[no-any-return]
 
     def extend(self, ids: list[str], properties: list[dict[str, Any]]) -> dict[str, Any]:
@@ -91,10 +95,17 @@ def refine(live_server: LiveServer, schemas: Callable[[str], Draft7Validator]) -
     client.http.close()
 
 
-def test_schemas_are_set_up_right(shared: Callable[[str], Path], schemas: Callable[[str], Draft7Validator]) -> None:
+def test_schemas_are_set_up_right(
+    shared: Callable[[str], Path], schemas: Callable[[str], Draft7Validator]
+) -> None:
     """The validators accept the upstream valid examples and reject the invalid ones (the spec's test bench)."""
     examples = shared("standards/reconciliation/0.2/examples")
-    names = {"manifest", "reconciliation-query-batch", "reconciliation-result-batch", "data-extension-response"}
+    names = {
+        "manifest",
+        "reconciliation-query-batch",
+        "reconciliation-result-batch",
+        "data-extension-response",
+    }
     checked = 0
     for name in names:
         for path in sorted((examples / name).glob("*/*.json")):
@@ -152,7 +163,10 @@ def test_type_and_property_filters(refine: OpenRefine) -> None:
             "town": {"query": "Kiruna", "type": "Town"},
             "kommun": {"query": "Kiruna", "type": "Municipality"},
             "both": {"query": "Kiruna", "type": ["Town", "Municipality"], "type_strict": "all"},
-            "in-county": {"query": "Kiruna", "properties": [{"pid": "containedInPlace", "v": "Norrbottens län"}]},
+            "in-county": {
+                "query": "Kiruna",
+                "properties": [{"pid": "containedInPlace", "v": "Norrbottens län"}],
+            },
             "in-kommun": {
                 "query": "Kiruna",
                 "properties": [{"pid": "containedInPlace", "v": {"id": ORG + "kiruna-kommun"}}],
@@ -177,7 +191,11 @@ def test_preview(refine: OpenRefine) -> None:
     """The preview is a small HTML page OpenRefine can show in a frame, with the name and the kind."""
     response = refine.preview(ORG + "kiruna-kommun")
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
-    assert "Kiruna Municipality" in response.text and "municipality" in response.text and "Q499474" in response.text
+    assert (
+        "Kiruna Municipality" in response.text
+        and "municipality" in response.text
+        and "Q499474" in response.text
+    )
     assert "x-frame-options" not in response.headers and "script" not in response.text
     assert refine.preview("place/nowhere").status_code == 404
 
@@ -187,7 +205,10 @@ def test_suggest(refine: OpenRefine) -> None:
     entities = refine.suggest("entity", "kir")
     assert {e["id"] for e in entities} >= {"place/kiruna", ORG + "kiruna-kommun", "project/kirunabo"}
     assert [e["id"] for e in refine.suggest("entity", "kir", type="Municipality")] == [ORG + "kiruna-kommun"]
-    assert {e["id"] for e in refine.suggest("entity", "nord")} >= {ORG + "filmpool-nord", ORG + "sparbanken-nord"}
+    assert {e["id"] for e in refine.suggest("entity", "nord")} >= {
+        ORG + "filmpool-nord",
+        ORG + "sparbanken-nord",
+    }
     assert refine.suggest("entity", "norrbotten c")[0]["id"] == "place/norrbottens-lan"
     assert {"id": "Municipality", "name": "municipality"} in refine.suggest("type", "muni")
     assert [p["id"] for p in refine.suggest("property", "wiki")] == ["wikidata"]
@@ -196,10 +217,17 @@ def test_suggest(refine: OpenRefine) -> None:
 def test_data_extension(refine: OpenRefine) -> None:
     """Data extension gives the Wikidata item, the kind, the containing places and dates of entities."""
     proposal = refine.propose("Organisation")
-    assert {"wikidata", "type", "containedInPlace", "foundingDate"} <= {p["id"] for p in proposal["properties"]}
+    assert {"wikidata", "type", "containedInPlace", "foundingDate"} <= {
+        p["id"] for p in proposal["properties"]
+    }
     answer = refine.extend(
         [ORG + "kiruna-kommun", ORG + "filmpool-nord", "place/nowhere"],
-        [{"id": "wikidata"}, {"id": "type"}, {"id": "containedInPlace", "settings": {"limit": 1}}, {"id": "foundingDate"}],
+        [
+            {"id": "wikidata"},
+            {"id": "type"},
+            {"id": "containedInPlace", "settings": {"limit": 1}},
+            {"id": "foundingDate"},
+        ],
     )
     rows = answer["rows"]
     assert rows[ORG + "kiruna-kommun"]["wikidata"] == [{"str": "Q499474"}]
@@ -209,7 +237,11 @@ def test_data_extension(refine: OpenRefine) -> None:
     ]
     assert rows[ORG + "filmpool-nord"]["foundingDate"] == [{"str": "1992"}]
     assert rows["place/nowhere"] == {"wikidata": [], "type": [], "containedInPlace": [], "foundingDate": []}
-    assert answer["meta"][2] == {"id": "containedInPlace", "name": "contained in", "type": {"id": "Place", "name": "place"}}
+    assert answer["meta"][2] == {
+        "id": "containedInPlace",
+        "name": "contained in",
+        "type": {"id": "Place", "name": "place"},
+    }
 
 
 def test_get_and_jsonp(live_server: LiveServer, schemas: Callable[[str], Draft7Validator]) -> None:
