@@ -83,6 +83,11 @@ KINDS: dict[str, StoreKind] = {
         isolated=False,
         auth_update="/sparql-auth",
         auth_gsp="/sparql-graph-crud-auth",
+        # COPY of a large graph as one transaction outgrows Virtuoso's transaction log
+        # (TransactionAfterImageLimit, 50 MB by default: SR325 at about a million triples) and, once
+        # aborted, leaves the target emptied. Row-by-row commits (with the log kept) avoid the limit;
+        # Virtuoso never isolated readers from a COPY anyway, which is what the swap generation is for.
+        update_prefix="DEFINE sql:log-enable 3 ",
     ),
     # base: http://host:7200/repositories/REPOSITORY
     "graphdb": StoreKind("", "/statements", "/rdf-graphs/service", isolated=True),

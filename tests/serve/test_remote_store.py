@@ -348,22 +348,21 @@ MaxQueryExecutionTime = 60
 """
 
 
-@pytest.fixture(scope="module")
-def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Virtuoso Open Source on 127.0.0.1 with a throwaway database; its base URL. Fails if it cannot run."""
+def run_virtuoso(folder: Path, extra: str = "") -> Iterator[str]:
+    """Virtuoso Open Source on 127.0.0.1 with a throwaway database in ``folder``; its base URL.
+
+    ``extra`` is added to the ``[Parameters]`` section of its ini file. Fails if it cannot run."""
     binary = shutil.which("virtuoso-t") or "/usr/bin/virtuoso-t"
     if not Path(binary).exists():
         pytest.fail(
             "Virtuoso Open Source is not installed (no virtuoso-t): apt-get install virtuoso-opensource "
             "(.ci/run installs it)."
         )
-    folder = tmp_path_factory.mktemp("virtuoso")
     http_port = free_port()
     (folder / "www").mkdir()
     ini = folder / "virtuoso.ini"
-    ini.write_text(
-        VIRTUOSO_INI.format(folder=folder, sql_port=free_port(), http_port=http_port), encoding="utf-8"
-    )
+    text = VIRTUOSO_INI.format(folder=folder, sql_port=free_port(), http_port=http_port)
+    ini.write_text(text.replace("[HTTPServer]", extra + "[HTTPServer]"), encoding="utf-8")
     with (folder / "stdout").open("wb") as out:
         proc = subprocess.Popen(
             [binary, "-c", str(ini), "+foreground"],
@@ -393,6 +392,12 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         time.sleep(0.3)
     yield url
     stop(proc)
+
+
+@pytest.fixture(scope="module")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Virtuoso Open Source on 127.0.0.1 with a throwaway database; its base URL."""
+    yield from run_virtuoso(tmp_path_factory.mktemp("virtuoso"))
 
 
 @pytest.fixture
@@ -518,3 +523,33 @@ def test_virtuoso_push_serve_and_swap_without_mixtures(
     assert pages and all(status == 200 and text == entity_before for status, text in pages)
     assert graph_counts(virtuoso + "/sparql")[DATA_GRAPH] == expected_counts(new)[DATA_GRAPH]
     assert not [g for g in graph_counts(virtuoso + "/sparql") if re.search("/staging-", g)]
+
+
+def test_virtuoso_swaps_a_graph_larger_than_its_transaction_log(
+    tmp_path: Path, kiruna_build: BuildResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """COPY as one transaction outgrows Virtuoso's TransactionAfterImageLimit (SR325; 50 MB by
+    default, about a million triples) and, aborted, leaves the live graph empty. Here the limit is
+    small and the chunks smaller still: the first push and two replacements must all complete."""
+    for name in ("KGPUB_STORE_USER", "KGPUB_STORE_PASSWORD", "KGPUB_STORE_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine 127.0.0.1 login dba password dba\n", encoding="utf-8")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    folder = tmp_path / "db"
+    folder.mkdir()
+    servers = run_virtuoso(folder, "TransactionAfterImageLimit = 1000000\n")
+    url = next(servers)
+    try:
+        project = Project(REPO)
+        endpoints = store_endpoints(url, "virtuoso", credentials=find_credentials(url))
+        for version, extra in (("A", 20_000), ("B", 25_000), ("C", 20_000)):
+            dist = changed_dist(kiruna_build.out, tmp_path / version, version, extra)
+            result = push(project, endpoints, dist=dist, credentials=find_credentials(url), chunk_size=2_000)
+            assert "swap generations" in result.swap
+            counts = graph_counts(url + "/sparql")
+            assert {g: counts[g] for g in expected_counts(dist)} == expected_counts(dist), version
+            assert not [g for g in counts if "/staging-" in g]
+    finally:
+        next(servers, None)
