@@ -36,7 +36,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from kgpub.catalog import catalog_endpoint, page_jsonld
 from kgpub.project import Project
 from kgpub.serve import negotiate
-from kgpub.serve.cache import ResultCache
+from kgpub.serve.cache import ResponseCache, ResultCache
 from kgpub.serve.describe import Description, describe_query, describe_triples
 from kgpub.serve.guard import Refused, check, is_update
 from kgpub.serve.pages import ONTOLOGY_PATH, local_path
@@ -689,7 +689,9 @@ async def sparql(request: Request) -> Response:
     if cached is None:
         site.cache.put(cache_key, answer)
     sent = options["graph_format"] if answer.form == "graph" else options["result_format"]
-    headers = {"Vary": "Accept", "X-Kgpub-Cache": "miss" if cached is None else "hit"}
+    headers = {"Vary": "Accept"}
+    if cache_key is not None:  # only answers that may be kept say so (serve.cache.ResponseCache reads it)
+        headers["X-Kgpub-Cache"] = "miss" if cached is None else "hit"
     if answer.truncated:
         headers["X-Kgpub-Truncated"] = str(site.settings.max_rows)
         headers["Link"] = '<https://w3id.org/kgpub/doc#limits>; rel="describedby"'
@@ -818,6 +820,8 @@ def create_app(site: Site) -> Starlette:
         Mount("/static", app=StaticFiles(directory=str(static)), name="static"),
     ]
     middleware = [Middleware(SecurityHeaders), Middleware(GZipMiddleware, minimum_size=500)]
+    # Outermost: a repeated GET /sparql is answered before any other layer runs (serve.cache).
+    response_cache = [Middleware(ResponseCache, site=site, max_bytes=site.cache.max_bytes // 4)]
     if site.settings.cors:
         middleware.insert(
             0,
@@ -842,7 +846,7 @@ def create_app(site: Site) -> Starlette:
     reloader = Reloader(site) if site.remote is None else None
     app = Starlette(
         routes=routes,
-        middleware=middleware,
+        middleware=response_cache + middleware,
         exception_handlers={404: not_found, 500: server_error},
         lifespan=lifespan(reloader),
     )

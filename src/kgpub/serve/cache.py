@@ -78,3 +78,65 @@ class ResultCache:
     @property
     def bytes(self) -> int:
         return int(self._answers.currsize)
+
+
+class ResponseCache:
+    """Whole responses of ``GET /sparql`` for repeated requests, replayed before any other layer runs.
+
+    The result cache above spares the query worker; this spares the rest of the stack (routing,
+    CORS, security headers, gzip, negotiation) for the commonest request of all, the same query
+    sent again. Only responses the endpoint itself marked as cacheable (``X-Kgpub-Cache``) with
+    status 200 are kept, under the release, the query string and every request header the answer
+    depends on (Accept, Accept-Encoding, Origin). At most ``max_bytes`` are kept.
+    """
+
+    HEADERS = (b"accept", b"accept-encoding", b"origin")
+
+    def __init__(self, app: Any, site: Any, max_bytes: int = 16 * 1024 * 1024) -> None:
+        self.app = app
+        self.site = site
+        self.max_bytes = max_bytes
+        self._responses: LRUCache[Hashable, tuple[int, list[tuple[bytes, bytes]], bytes]] = LRUCache(
+            maxsize=max(1, max_bytes), getsizeof=lambda r: len(r[2]) + 512
+        )
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if (
+            self.max_bytes <= 0
+            or scope["type"] != "http"
+            or scope["method"] != "GET"
+            or scope["path"] != "/sparql"
+            or not scope.get("query_string")
+            or self.site.remote is not None
+        ):
+            await self.app(scope, receive, send)
+            return
+        wanted = dict.fromkeys(self.HEADERS, b"")
+        for name, value in scope["headers"]:
+            if name in wanted:
+                wanted[name] += value + b"\n"
+        key = (self.site.generation, scope["query_string"], *wanted.values())
+        kept = self._responses.get(key)
+        if kept is not None:
+            status, headers, body = kept
+            await send({"type": "http.response.start", "status": status, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+            return
+        start: dict[str, Any] = {}
+        chunks: list[bytes] = []
+
+        async def capture(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                start.update(message)
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body") and start.get("status") == 200:
+                    headers = list(start.get("headers", []))
+                    if any(name.lower() == b"x-kgpub-cache" for name, _ in headers):
+                        body = b"".join(chunks)
+                        if len(body) <= self.max_bytes // 8:
+                            replay = [(n, b"hit" if n.lower() == b"x-kgpub-cache" else v) for n, v in headers]
+                            self._responses[key] = (200, replay, body)
+            await send(message)
+
+        await self.app(scope, receive, capture)
