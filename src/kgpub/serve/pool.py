@@ -193,7 +193,7 @@ class QueryPool:
         self._context = mp.get_context("spawn")
         self._idle: queue.Queue[_Worker] = queue.Queue()
         #: Requests on the event loop waiting for a worker (``arun``), woken by ``_release``.
-        self._waiters: collections.deque[asyncio.Future[None]] = collections.deque()
+        self._waiters: collections.deque[asyncio.Future[_Worker]] = collections.deque()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
@@ -268,19 +268,31 @@ class QueryPool:
         self._loop = loop
         give_up = loop.time() + wait
         while True:
-            try:
-                worker = self._idle.get_nowait()
-            except queue.Empty:
+            worker: _Worker | None = None
+            if not self._waiters:  # first come, first served: nobody overtakes a waiting request
+                with contextlib.suppress(queue.Empty):
+                    worker = self._idle.get_nowait()
+            if worker is None:
                 left = give_up - loop.time()
                 if left <= 0:
-                    raise PoolBusy() from None
-                waiter: asyncio.Future[None] = loop.create_future()
+                    raise PoolBusy()
+                waiter: asyncio.Future[_Worker] = loop.create_future()
                 self._waiters.append(waiter)
-                # Woken when a worker comes back; the short cap covers a worker returned by a
-                # synchronous ``run`` between the check above and the wait.
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(waiter, min(left, 0.05))
-                continue
+                # A returned worker is handed to the first waiter (``_hand_over``); the cap covers
+                # one put back by a synchronous ``run`` from another thread. asyncio.wait, not
+                # wait_for: a timeout must never cancel away a worker that was just handed over.
+                try:
+                    await asyncio.wait({waiter}, timeout=min(left, 0.05))
+                except BaseException:  # cancelled while waiting: pass on a worker handed over
+                    if waiter.done() and not waiter.cancelled():
+                        self._hand_over(waiter.result())
+                    else:
+                        self._forget(waiter)
+                    raise
+                if not waiter.done():
+                    self._forget(waiter)
+                    continue
+                worker = waiter.result()
             if worker.process.is_alive():
                 break
             worker.kill()
@@ -324,25 +336,35 @@ class QueryPool:
         return answer
 
     def _release(self, worker: _Worker) -> None:
-        """Return a worker to the idle ones and wake a request waiting for one (from any thread)."""
-        self._idle.put(worker)
+        """Give a worker to the first request waiting for one, else back to the idle ones (any thread)."""
         loop = self._loop
-        if loop is not None and self._waiters:
+        if loop is None:
+            self._idle.put(worker)
+            return
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            self._hand_over(worker)
+        else:
             try:
-                running = asyncio.get_running_loop()
-            except RuntimeError:
-                running = None
-            if running is loop:
-                self._wake()
-            else:
-                loop.call_soon_threadsafe(self._wake)
+                loop.call_soon_threadsafe(self._hand_over, worker)
+            except RuntimeError:  # the loop is closed: the server is stopping
+                self._idle.put(worker)
 
-    def _wake(self) -> None:
+    def _forget(self, waiter: asyncio.Future[_Worker]) -> None:
+        waiter.cancel()
+        with contextlib.suppress(ValueError):
+            self._waiters.remove(waiter)
+
+    def _hand_over(self, worker: _Worker) -> None:
         while self._waiters:
             waiter = self._waiters.popleft()
             if not waiter.done():
-                waiter.set_result(None)
+                waiter.set_result(worker)
                 return
+        self._idle.put(worker)
 
     def _take(self, wait: float) -> _Worker:
         """A live idle worker, waiting up to ``wait`` seconds (PoolBusy after that)."""
