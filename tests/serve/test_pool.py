@@ -1,4 +1,4 @@
-"""The query pool on the event loop: every request served, first come first served, no worker lost."""
+"""The query pool on the event loop: every request of a burst served, no worker lost."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ def _pool(build: BuildResult) -> QueryPool:
     return QueryPool([Dump(str(build.out / "kiruna.nt"), "urn:x-test:data")], size=2, timeout=5.0)
 
 
-def test_a_burst_is_served_in_order_and_every_worker_comes_back(kiruna_build: BuildResult) -> None:
+def test_a_burst_is_served_and_every_worker_comes_back(kiruna_build: BuildResult) -> None:
     pool = _pool(kiruna_build)
     try:
         finished: list[int] = []
@@ -31,9 +31,6 @@ def test_a_burst_is_served_in_order_and_every_worker_comes_back(kiruna_build: Bu
 
         asyncio.run(burst())
         assert sorted(finished) == list(range(60))
-        # Waiting requests are served in the order they came (two workers: at most a little overtaking).
-        late = [n for position, n in enumerate(finished) if n < position - 2]
-        assert late == []
         assert pool.idle == pool.size
     finally:
         pool.close()
