@@ -205,6 +205,7 @@ class JsonLdWriter:
                 self.terms[iri] = (term, definition)
         self._term_names = {term for term, _ in self.terms.values()}
         self._compacted: dict[str, str] = {}
+        self._plans: dict[str, tuple[str | None, str, str | None]] = {}
 
     def _expand(self, value: str) -> str:
         prefix, _, local = value.partition(":")
@@ -213,9 +214,11 @@ class JsonLdWriter:
         return value
 
     def iri(self, term: Any) -> str:
-        if isinstance(term, ox.BlankNode):
+        if type(term) is ox.BlankNode:
             return f"_:{term.value}"
-        value: str = term.value
+        return self._compact_iri(term.value)
+
+    def _compact_iri(self, value: str) -> str:
         compact = self._compacted.get(value)
         if compact is None:  # the same predicates, types and entities come back again and again
             compact = self._compacted[value] = _compact(value, self.prefixes)
@@ -230,7 +233,61 @@ class JsonLdWriter:
             return {"@value": term.value, "@type": self.iri(term.datatype)}
         return term.value
 
+    def _plan(self, iri: str) -> tuple[str | None, str, str | None]:
+        """How a property's values are written: (term, kind, datatype), worked out once per property.
+
+        The kinds are the plain forms of a context definition: ``id`` (``@type: @id``), ``lang``
+        (a language map), ``dtype`` (one datatype), ``plain`` (neither), ``none`` (no term), and
+        ``other`` for any mixture, which takes the general path of :meth:`_general`."""
+        plan = self._plans.get(iri)
+        if plan is None:
+            found = self.terms.get(iri)
+            if found is None:
+                plan = (None, "none", None)
+            else:
+                term, definition = found
+                dtype, container = definition.get("@type"), definition.get("@container")
+                if dtype == "@id" and container is None:
+                    plan = (term, "id", None)
+                elif container == "@language" and dtype is None:
+                    plan = (term, "lang", None)
+                elif dtype is not None and container is None:
+                    plan = (term, "dtype", self._expand(dtype))
+                elif dtype is None and container is None:
+                    plan = (term, "plain", None)
+                else:
+                    plan = (term, "other", None)
+            self._plans[iri] = plan
+        return plan
+
     def _property(self, predicate: ox.NamedNode, objects: list[Any]) -> tuple[str, Any]:
+        term, kind, dtype = self._plan(predicate.value)
+        if term is None or kind == "other":
+            return self._general(predicate, objects)
+        literal = ox.Literal
+        if kind == "id" and all(type(o) is not literal for o in objects):
+            values: list[Any] = [self.iri(o) for o in objects]
+            return term, values[0] if len(values) == 1 else values
+        if kind == "lang" and all(type(o) is literal and o.language for o in objects):
+            by_lang: dict[str, Any] = {}
+            for o in objects:
+                if o.language in by_lang:
+                    current = by_lang[o.language]
+                    by_lang[o.language] = (current if isinstance(current, list) else [current]) + [o.value]
+                else:
+                    by_lang[o.language] = o.value
+            return term, by_lang
+        if kind == "dtype" and all(
+            type(o) is literal and not o.language and o.datatype.value == dtype for o in objects
+        ):
+            strings = [o.value for o in objects]
+            return term, strings[0] if len(strings) == 1 else strings
+        if kind == "plain":
+            plain = [self._value(o) for o in objects]
+            return term, plain[0] if len(plain) == 1 else plain
+        return self._general(predicate, objects)  # a term whose plain form does not fit these values
+
+    def _general(self, predicate: ox.NamedNode, objects: list[Any]) -> tuple[str, Any]:
         found = self.terms.get(predicate.value)
         if found is not None:
             term, definition = found
@@ -283,17 +340,22 @@ class JsonLdWriter:
             types = grouped.pop(RDF_TYPE_IRI, (None, []))[1]
             if types:
                 node["@type"] = [self.iri(t) for t in types] if len(types) > 1 else self.iri(types[0])
-            for iri in sorted(grouped, key=lambda p: self.iri(grouped[p][0])):
+            for iri in sorted(grouped, key=self._compact_iri):
                 predicate, objects = grouped[iri]
                 key, value = self._property(predicate, objects)
                 node[key] = value
             out.append(node)
 
-        for t in Canonical.of(graph).triples:
-            if t.subject != current:
+        for subject, predicate, obj in Canonical.of(graph).triples:
+            if subject != current:
                 flush()
-                current, node, grouped = t.subject, {"@id": self.iri(t.subject)}, {}
-            grouped.setdefault(t.predicate.value, (t.predicate, []))[1].append(t.object)
+                current, node, grouped = subject, {"@id": self.iri(subject)}, {}
+            key = predicate.value
+            entry = grouped.get(key)
+            if entry is None:
+                grouped[key] = (predicate, [obj])
+            else:
+                entry[1].append(obj)
         flush()
         return out
 
