@@ -8,9 +8,14 @@ import pyoxigraph as ox
 
 from kgpub import Project
 from kgpub.enrich import inferred_triples
-from kgpub.serialise import Canonical, _line_key
+from kgpub.serialise import Canonical
 
 TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+
+def _line_key(line: str) -> str:
+    """The canonical order of an N-Triples line: as text, with the rdf:type term ranked first."""
+    return line.replace(" <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> ", " \x01 ")
 
 
 def _expected(triples: list[ox.Triple]) -> bytes:

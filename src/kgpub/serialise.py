@@ -55,13 +55,7 @@ def ox_triples(triples: Iterable[tuple[Node, Node, Node]]) -> list[ox.Triple]:
     return [ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in triples]  # type: ignore[arg-type]
 
 
-RDF_TYPE_NT = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
 _TYPE_TERM = b" <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
-
-
-def _line_key(line: str) -> str:
-    """The canonical order of an N-Triples line: as text, with the rdf:type term ranked first."""
-    return line.replace(" " + RDF_TYPE_NT, " \x01 ")
 
 
 class Canonical:

@@ -164,7 +164,8 @@ def fetch(
     """Labels, descriptions, statements, redirects and existence of ``qids``, with their context."""
     facts = Facts()
     wanted = sorted(set(qids), key=qid_number)
-    langs = ", ".join(json.dumps(lang) for lang in sorted(set(languages)))
+    languages = sorted(set(languages))  # used twice below
+    langs = ", ".join(json.dumps(lang) for lang in languages)
     props = " ".join(f"wdt:{p}" for p in sorted({*STATEMENTS, *identifiers}))
     for batch in batches(wanted, batch_size):
         for qid in batch:
@@ -247,19 +248,10 @@ def fetch(
         for q in [*item.claims.get("P31", []), *item.claims.get("P17", []), *item.within]
         if q not in facts.items
     }
-    for batch in batches(sorted(context, key=qid_number), batch_size):
-        for row in client.select(
-            PREFIXES
-            + f"""SELECT ?item ?label WHERE {{
-  VALUES ?item {{ {_values(batch)} }}
-  ?item rdfs:label ?label .
-  FILTER(LANG(?label) IN ({langs}))
-}}"""
-        ):
-            q = _qid(row.get("item"))
-            if q:
-                label = row["label"]
-                facts.labels.setdefault(q, {}).setdefault(label.get("xml:lang", ""), label["value"])
+    for q, names in labels_of(client, context, languages, batch_size).items():
+        have = facts.labels.setdefault(q, {})
+        for lang, label in names.items():
+            have.setdefault(lang, label)
     return facts
 
 

@@ -127,8 +127,21 @@ class Site:
         query = self.project.get_query(name)
         return with_prefixes(bind(query, values, self.project.prefixes), self.project.query_prefixes)
 
-    async def canned(self, name: str, values: dict[str, str]) -> tuple[Result, bool]:
-        """A canned query's result with its parameters bound, and whether it was cut at ``max_rows``.
+    async def answer(self, query: str, options: dict[str, Any]) -> tuple[Answer, bool | None]:
+        """The query pool's answer, from the result cache when this release answered it before;
+        and whether it came from there (None: an answer that is never kept). Only successful
+        answers are kept."""
+        key = self.cache.key(self.generation, query, options)
+        kept = self.cache.get(key)
+        if kept is not None:
+            return kept, True
+        answer = await self.pool.arun(query, options)
+        self.cache.put(key, answer)
+        return answer, None if key is None else False
+
+    async def canned(self, text: str) -> tuple[Result, bool]:
+        """A canned query's result (``text`` from :meth:`canned_text`), and whether it was cut at
+        ``max_rows``.
 
         On the embedded store it runs like any user query: in a query worker, under the time limit
         (QueryTimeout, PoolBusy), cut at ``max_rows`` and answered from the result cache when
@@ -136,7 +149,6 @@ class Site:
         from kgpub.errors import QueryError
         from kgpub.sparql import Result
 
-        text = self.canned_text(name, values)
         remote = self.remote
         if remote is not None:
             return await anyio.to_thread.run_sync(lambda: remote.run(text)), False
@@ -148,13 +160,11 @@ class Site:
             "result_format": "json",
             "graph_format": "ntriples",
         }
-        key = self.cache.key(self.generation, text, options)
-        answer = self.cache.get(key) or await self.pool.arun(text, options)
+        answer, _ = await self.answer(text, options)
         if answer.status == "syntax":
             raise QueryError(f"the query does not parse: {answer.message}")
         if answer.status != "ok":
             raise QueryError(f"the query failed: {answer.message[:300]}")
-        self.cache.put(key, answer)
         if answer.form == "graph":
             triples = [q.triple for q in ox.parse(answer.body, ox.RdfFormat.N_TRIPLES)]
             return Result("graph", [], [], triples=triples), answer.truncated
@@ -417,7 +427,8 @@ async def query_page(request: Request) -> Response:
     truncated = False
     if "run" in request.query_params:
         try:
-            result, truncated = await site.canned(query.name, {k: v for k, v in values.items() if v != ""})
+            given = {k: v for k, v in values.items() if v != ""}
+            result, truncated = await site.canned(site.canned_text(query.name, given))
         except KgpubError as exc:  # bad parameters, a failing store
             error = exc.message
         except (QueryTimeout, PoolBusy):
@@ -664,10 +675,8 @@ async def sparql(request: Request) -> Response:
         "graph_format": fmt if graph_form else "turtle",
         "prefixes": site.project.prefixes,
     }
-    cache_key = site.cache.key(site.generation, query, options)
-    cached = site.cache.get(cache_key)
     try:
-        answer = cached or await site.pool.arun(query, options)
+        answer, hit = await site.answer(query, options)
     except QueryTimeout:
         return problem(
             request,
@@ -686,12 +695,10 @@ async def sparql(request: Request) -> Response:
         if "SERVICE" in query.upper():
             return problem(request, 502, f"A SERVICE call failed: {message[:300]}")
         return problem(request, 500, f"The query could not be evaluated: {message[:300]}")
-    if cached is None:
-        site.cache.put(cache_key, answer)
     sent = options["graph_format"] if answer.form == "graph" else options["result_format"]
     headers = {"Vary": "Accept"}
-    if cache_key is not None:  # only answers that may be kept say so (serve.cache.ResponseCache reads it)
-        headers["X-Kgpub-Cache"] = "miss" if cached is None else "hit"
+    if hit is not None:  # only answers that may be kept say so (serve.cache.ResponseCache reads it)
+        headers["X-Kgpub-Cache"] = "hit" if hit else "miss"
     if answer.truncated:
         headers["X-Kgpub-Truncated"] = str(site.settings.max_rows)
         headers["Link"] = '<https://w3id.org/kgpub/doc#limits>; rel="describedby"'
@@ -714,14 +721,15 @@ async def api_query(request: Request) -> Response:
 
     # The finished JSON is kept too: a large answer costs far more to turn into JSON than to find.
     try:
-        key = site.cache.key(site.generation, site.canned_text(name, values), {"result_format": "api"})
+        text = site.canned_text(name, values)
     except KgpubError as exc:
         return JSONResponse({"error": exc.message}, status_code=400)
+    key = site.cache.key(site.generation, text, {"result_format": "api"})
     kept = site.cache.get(key)
     if kept is not None:
         return _api_response(site, kept)
     try:
-        result, truncated = await site.canned(name, values)
+        result, truncated = await site.canned(text)
     except KgpubError as exc:
         return JSONResponse({"error": exc.message}, status_code=400)
     except QueryTimeout:

@@ -240,16 +240,26 @@ class RemoteStore:
             deadline,
         )
 
-    def query(self, sparql: str) -> Any:
-        """What ``Site.query`` gives: solutions (``row["name"]``), a boolean, or triples."""
+    def _fetch_or_fail(self, sparql: str, *, canned: bool) -> Any:
+        """``fetch``, with every failure as one KgpubError (a malformed canned query: a QueryError)."""
         try:
-            read = self.fetch(sparql)
+            return self.fetch(sparql)
         except QueryTimeout:
             raise RemoteError(f"the store did not answer within {self.timeout:g} s.") from None
         except StoreUpdating:
             raise RemoteError("the data is being replaced (kgpub push); try again in a moment.") from None
-        except (StoreSyntaxError, StoreFailed) as exc:
+        except StoreSyntaxError as exc:
+            if canned:
+                from kgpub.errors import QueryError
+
+                raise QueryError(f"the store refused the query as malformed: {exc}") from None
             raise RemoteError(str(exc)) from None
+        except StoreFailed as exc:
+            raise RemoteError(str(exc)) from None
+
+    def query(self, sparql: str) -> Any:
+        """What ``Site.query`` gives: solutions (``row["name"]``), a boolean, or triples."""
+        read = self._fetch_or_fail(sparql, canned=False)
         if read.form == "ask":
             return read.boolean
         if read.form == "graph":
@@ -258,18 +268,7 @@ class RemoteStore:
 
     def run(self, sparql: str) -> Result:
         """A canned query, as :class:`kgpub.sparql.Result` (the engine interface of the query pages)."""
-        try:
-            read = self.fetch(sparql)
-        except QueryTimeout:
-            raise RemoteError(f"the store did not answer within {self.timeout:g} s.") from None
-        except StoreUpdating:
-            raise RemoteError("the data is being replaced (kgpub push); try again in a moment.") from None
-        except StoreSyntaxError as exc:
-            from kgpub.errors import QueryError
-
-            raise QueryError(f"the store refused the query as malformed: {exc}") from None
-        except StoreFailed as exc:
-            raise RemoteError(str(exc)) from None
+        read = self._fetch_or_fail(sparql, canned=True)
         if read.form == "ask":
             return Result("ask", [], [], boolean=read.boolean)
         if read.form == "graph":
