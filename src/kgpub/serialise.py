@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from itertools import groupby
+from operator import itemgetter, methodcaller
 from typing import Any
 
 import pyoxigraph as ox
@@ -74,20 +76,16 @@ class Canonical:
         if b"\x01" in text:  # pragma: no cover - pyoxigraph escapes it; kept as a guard
             raise ValueError("N-Triples text with a raw U+0001")
         # One line per triple, in the given order (split on "\n" only: U+2028 may be in literals),
-        # so sorting the line numbers orders the triples too, without parsing the text again.
+        # so each line names its triple, without parsing the text again.
         lines = text.replace(_TYPE_TERM, b" \x01 ").split(b"\n")[:-1]
         if len(lines) != len(items):  # pragma: no cover - one line per triple is N-Triples' rule
             raise ValueError("N-Triples text without one line per triple")
-        kept_lines: list[bytes] = []
-        kept: list[ox.Triple] = []
-        previous = None
-        for index in sorted(range(len(lines)), key=lines.__getitem__):
-            line = lines[index]
-            if line != previous:  # a statement made twice is written once
-                kept_lines.append(line)
-                kept.append(items[index])
-                previous = line
-        self.ntriples = (b"\n".join(kept_lines) + b"\n").replace(b" \x01 ", _TYPE_TERM) if kept else b""
+        # A statement made twice is written once; the dict keeps one triple per line, and sorting
+        # its keys (bytes, compared in C) gives the order.
+        by_line = dict(zip(lines, items, strict=True))
+        ordered = sorted(by_line)
+        kept = list(map(by_line.__getitem__, ordered))
+        self.ntriples = (b"\n".join(ordered) + b"\n").replace(b" \x01 ", _TYPE_TERM) if kept else b""
         self.triples: list[ox.Triple] = kept
 
     @classmethod
@@ -187,7 +185,14 @@ def _compact(iri: str, prefixes: dict[str, str]) -> str:
 
 
 class JsonLdWriter:
-    """Compact JSON-LD for one fixed context (expanding it gives back exactly the graph)."""
+    """Compact JSON-LD for one fixed context (expanding it gives back exactly the graph).
+
+    It writes straight from the canonical N-Triples lines, without making a term object per triple:
+    pyoxigraph's N-Triples escapes are all JSON escapes (``\\" \\\\ \\n \\r \\t \\b \\f \\uXXXX``), so a
+    literal's quoted text is already its JSON string, and an IRI cannot hold ``"`` or ``\\``. One node
+    per subject, its properties in canonical order (``@type`` first); a value whose plain form does
+    not fit the property's term is written under the property's IRI instead, in expanded form.
+    """
 
     def __init__(self, context: dict[str, Any]) -> None:
         ctx = context["@context"]
@@ -198,8 +203,8 @@ class JsonLdWriter:
                 iri = self._expand(definition["@id"])
                 self.terms[iri] = (term, definition)
         self._term_names = {term for term, _ in self.terms.values()}
-        self._compacted: dict[str, str] = {}
-        self._plans: dict[str, tuple[str | None, str, str | None]] = {}
+        self._iris: dict[bytes, bytes] = {}
+        self._plans: dict[bytes, tuple[bytes, str, bytes, bytes]] = {}
 
     def _expand(self, value: str) -> str:
         prefix, _, local = value.partition(":")
@@ -207,156 +212,134 @@ class JsonLdWriter:
             return self.prefixes[prefix] + local
         return value
 
-    def iri(self, term: Any) -> str:
-        if type(term) is ox.BlankNode:
-            return f"_:{term.value}"
-        return self._compact_iri(term.value)
+    def _iri(self, text: bytes) -> bytes:
+        """The JSON string of an N-Triples IRI (``<...>``) or blank node (``_:x``), compacted."""
+        found = self._iris.get(text)
+        if found is None:  # the same predicates, types and entities come back again and again
+            if text[:1] == b"<":
+                compact = _compact(text[1:-1].decode("utf-8"), self.prefixes)
+            else:
+                compact = text.decode("utf-8")
+            found = self._iris[text] = json.dumps(compact, ensure_ascii=False).encode("utf-8")
+        return found
 
-    def _compact_iri(self, value: str) -> str:
-        compact = self._compacted.get(value)
-        if compact is None:  # the same predicates, types and entities come back again and again
-            compact = self._compacted[value] = _compact(value, self.prefixes)
-        return compact
+    def _plan(self, predicate: bytes) -> tuple[bytes, str, bytes, bytes]:
+        """How a property's values are written, worked out once per property.
 
-    def _value(self, term: Any) -> Any:
-        if isinstance(term, (ox.NamedNode, ox.BlankNode)):
-            return {"@id": self.iri(term)}
-        if term.language:
-            return {"@value": term.value, "@language": term.language}
-        if term.datatype.value != XSD_STRING:
-            return {"@value": term.value, "@type": self.iri(term.datatype)}
-        return term.value
-
-    def _plan(self, iri: str) -> tuple[str | None, str, str | None]:
-        """How a property's values are written: (term, kind, datatype), worked out once per property.
-
-        The kinds are the plain forms of a context definition: ``id`` (``@type: @id``), ``lang``
-        (a language map), ``dtype`` (one datatype), ``plain`` (neither), ``none`` (no term), and
-        ``other`` for any mixture, which takes the general path of :meth:`_general`."""
-        plan = self._plans.get(iri)
+        (key, kind, datatype suffix, fallback key): kinds are ``type`` (``@type``), ``id``
+        (``@type: @id``), ``lang`` (a language map), ``dtype`` (one datatype), ``plain`` (values in
+        their own form, under a term without coercion or under the IRI when no term fits)."""
+        plan = self._plans.get(predicate)
         if plan is None:
+            iri = predicate[1:-1].decode("utf-8")
+            fallback = _compact(iri, self.prefixes)
+            if fallback in self._term_names:
+                fallback = iri
+            fallback_key = json.dumps(fallback, ensure_ascii=False).encode("utf-8")
             found = self.terms.get(iri)
-            if found is None:
-                plan = (None, "none", None)
+            if iri == RDF_TYPE_IRI:
+                plan = (b'"@type"', "type", b"", fallback_key)
+            elif found is None:
+                plan = (fallback_key, "plain", b"", fallback_key)
             else:
                 term, definition = found
+                key = json.dumps(term, ensure_ascii=False).encode("utf-8")
                 dtype, container = definition.get("@type"), definition.get("@container")
                 if dtype == "@id" and container is None:
-                    plan = (term, "id", None)
+                    plan = (key, "id", b"", fallback_key)
                 elif container == "@language" and dtype is None:
-                    plan = (term, "lang", None)
-                elif dtype is not None and container is None:
-                    plan = (term, "dtype", self._expand(dtype))
+                    plan = (key, "lang", b"", fallback_key)
+                elif dtype is not None and dtype != "@id" and container is None:
+                    plan = (key, "dtype", b"^^<" + self._expand(dtype).encode("utf-8") + b">", fallback_key)
                 elif dtype is None and container is None:
-                    plan = (term, "plain", None)
-                else:
-                    plan = (term, "other", None)
-            self._plans[iri] = plan
+                    plan = (key, "plain", b"", fallback_key)
+                else:  # a definition this writer does not write to: every value under the IRI
+                    plan = (fallback_key, "plain", b"", fallback_key)
+            self._plans[predicate] = plan
         return plan
 
-    def _property(self, predicate: ox.NamedNode, objects: list[Any]) -> tuple[str, Any]:
-        term, kind, dtype = self._plan(predicate.value)
-        if term is None or kind == "other":
-            return self._general(predicate, objects)
-        literal = ox.Literal
-        if kind == "id" and all(type(o) is not literal for o in objects):
-            values: list[Any] = [self.iri(o) for o in objects]
-            return term, values[0] if len(values) == 1 else values
-        if kind == "lang" and all(type(o) is literal and o.language for o in objects):
-            by_lang: dict[str, Any] = {}
-            for o in objects:
-                if o.language in by_lang:
-                    current = by_lang[o.language]
-                    by_lang[o.language] = (current if isinstance(current, list) else [current]) + [o.value]
-                else:
-                    by_lang[o.language] = o.value
-            return term, by_lang
-        if kind == "dtype" and all(
-            type(o) is literal and not o.language and o.datatype.value == dtype for o in objects
-        ):
-            strings = [o.value for o in objects]
-            return term, strings[0] if len(strings) == 1 else strings
-        if kind == "plain":
-            plain = [self._value(o) for o in objects]
-            return term, plain[0] if len(plain) == 1 else plain
-        return self._general(predicate, objects)  # a term whose plain form does not fit these values
+    def _value(self, obj: bytes) -> bytes:
+        """An object in its own form: a string, ``{"@id"}``, or ``{"@value", "@language"|"@type"}``."""
+        if obj[:1] != b'"':
+            return b'{"@id": ' + self._iri(obj) + b"}"
+        end = obj.rindex(b'"') + 1
+        suffix = obj[end:]
+        if not suffix:
+            return obj
+        if suffix[:1] == b"@":
+            return b'{"@value": ' + obj[:end] + b', "@language": "' + suffix[1:] + b'"}'
+        return b'{"@value": ' + obj[:end] + b', "@type": ' + self._iri(suffix[2:]) + b"}"
 
-    def _general(self, predicate: ox.NamedNode, objects: list[Any]) -> tuple[str, Any]:
-        found = self.terms.get(predicate.value)
-        if found is not None:
-            term, definition = found
-            literals = all(isinstance(o, ox.Literal) for o in objects)
-            if (
-                definition.get("@type") == "@id"
-                and not literals
-                and all(isinstance(o, (ox.NamedNode, ox.BlankNode)) for o in objects)
-            ):
-                values: list[Any] = [self.iri(o) for o in objects]
-                return term, values[0] if len(values) == 1 else values
-            if definition.get("@container") == "@language" and literals and all(o.language for o in objects):
-                by_lang: dict[str, Any] = {}
-                for o in objects:
-                    if o.language in by_lang:
-                        current = by_lang[o.language]
-                        by_lang[o.language] = (current if isinstance(current, list) else [current]) + [
-                            o.value
-                        ]
-                    else:
-                        by_lang[o.language] = o.value
-                return term, by_lang
-            dtype = definition.get("@type")
-            if (
-                dtype
-                and dtype != "@id"
-                and literals
-                and all(not o.language and o.datatype.value == self._expand(dtype) for o in objects)
-            ):
-                strings = [o.value for o in objects]
-                return term, strings[0] if len(strings) == 1 else strings
-            if "@type" not in definition and "@container" not in definition:
-                plain = [self._value(o) for o in objects]
-                return term, plain[0] if len(plain) == 1 else plain
-        key = self.iri(predicate)
-        if key in self._term_names:
-            key = predicate.value
-        plain = [self._value(o) for o in objects]
-        return key, plain[0] if len(plain) == 1 else plain
-
-    def nodes(self, graph: Graph | Iterable[tuple[Node, Node, Node]] | Canonical) -> list[dict[str, Any]]:
-        out: list[dict[str, Any]] = []
-        current: Any = None
-        node: dict[str, Any] = {}
-        grouped: dict[str, tuple[ox.NamedNode, list[Any]]] = {}
-
-        def flush() -> None:
-            if current is None:
-                return
-            types = grouped.pop(RDF_TYPE_IRI, (None, []))[1]
-            if types:
-                node["@type"] = [self.iri(t) for t in types] if len(types) > 1 else self.iri(types[0])
-            for iri in sorted(grouped, key=self._compact_iri):
-                predicate, objects = grouped[iri]
-                key, value = self._property(predicate, objects)
-                node[key] = value
-            out.append(node)
-
-        for subject, predicate, obj in Canonical.of(graph).triples:
-            if subject != current:
-                flush()
-                current, node, grouped = subject, {"@id": self.iri(subject)}, {}
-            key = predicate.value
-            entry = grouped.get(key)
-            if entry is None:
-                grouped[key] = (predicate, [obj])
+    def _property(self, predicate: bytes, objects: list[bytes]) -> bytes:
+        """``"key": value`` for one property of one node; ``objects`` are N-Triples object texts."""
+        key, kind, dtype, fallback = self._plans.get(predicate) or self._plan(predicate)
+        if len(objects) == 1:  # by far the most common case, so it goes first and alone
+            o = objects[0]
+            if kind == "id" or kind == "type":
+                if o[:1] != b'"':
+                    return key + b": " + (self._iris.get(o) or self._iri(o))
+            elif kind == "lang":
+                end = o.rindex(b'"') + 1 if o[:1] == b'"' else 0
+                if end and o[end : end + 1] == b"@":
+                    return key + b': {"' + o[end + 1 :] + b'": ' + o[:end] + b"}"
+            elif kind == "dtype":
+                if o.endswith(dtype) and o[-len(dtype) - 1 : -len(dtype)] == b'"' and o[:1] == b'"':
+                    return key + b": " + o[: -len(dtype)]
             else:
-                entry[1].append(obj)
-        flush()
-        return out
+                return key + b": " + self._value(o)
+            return fallback + b": " + self._value(o)
+        if kind == "id" or kind == "type":
+            if all(o[:1] != b'"' for o in objects):
+                return key + b": [" + b", ".join([self._iri(o) for o in objects]) + b"]"
+        elif kind == "lang":
+            by_lang: dict[bytes, list[bytes]] = {}
+            for o in objects:
+                end = o.rindex(b'"') + 1 if o[:1] == b'"' else 0
+                if not end or o[end : end + 1] != b"@":
+                    break
+                by_lang.setdefault(o[end + 1 :], []).append(o[:end])
+            else:
+                entries = [
+                    b'"' + lang + b'": ' + (b"[" + b", ".join(vs) + b"]" if len(vs) > 1 else vs[0])
+                    for lang, vs in by_lang.items()
+                ]
+                return key + b": {" + b", ".join(entries) + b"}"
+        elif kind == "dtype":
+            size = len(dtype)
+            if all(o[:1] == b'"' and o.endswith(dtype) and o[-size - 1 : -size] == b'"' for o in objects):
+                return key + b": [" + b", ".join([o[:-size] for o in objects]) + b"]"
+        else:
+            return key + b": [" + b", ".join([self._value(o) for o in objects]) + b"]"
+        # values the term cannot carry: under the property's IRI, each in its own form
+        return fallback + b": [" + b", ".join([self._value(o) for o in objects]) + b"]"
+
+    def nodes(self, graph: Graph | Iterable[tuple[Node, Node, Node]] | Canonical) -> list[bytes]:
+        """One JSON object per subject, as text, in canonical order."""
+        text = Canonical.of(graph).ntriples
+        if not text:
+            return []
+        # Every line ends " .\n" and a raw newline cannot be inside a term: split there, end dropped.
+        rows = map(_SPLIT_LINE, text[:-3].split(b" .\n"))
+        prop = self._property
+        iri = self._iri
+        return [
+            b'{"@id": '
+            + iri(subject)
+            + b", "
+            + b", ".join([prop(p, [row[2] for row in same]) for p, same in groupby(group, _SECOND)])
+            + b"}"
+            for subject, group in groupby(rows, _FIRST)
+        ]
 
     def write(
         self, graph: Graph | Iterable[tuple[Node, Node, Node]] | Canonical, context_ref: str | dict[str, Any]
     ) -> bytes:
-        # One node a line: readable, diff-friendly, and written by json's C encoder (indent= is not).
-        context = json.dumps(context_ref, ensure_ascii=False)
-        nodes = ",\n".join(json.dumps(node, ensure_ascii=False) for node in self.nodes(graph))
-        return f'{{"@context": {context},\n"@graph": [\n{nodes}\n]}}\n'.encode()
+        # One node a line: readable and diff-friendly.
+        context = json.dumps(context_ref, ensure_ascii=False).encode("utf-8")
+        nodes = b",\n".join(self.nodes(graph))
+        return b'{"@context": ' + context + b',\n"@graph": [\n' + nodes + b"\n]}\n"
+
+
+_SPLIT_LINE = methodcaller("split", b" ", 2)  # subject, predicate, "object ." (terms hold no space)
+_FIRST = itemgetter(0)
+_SECOND = itemgetter(1)
