@@ -67,6 +67,15 @@ def test_syntax_errors_name_file_line_column(
         ('"2018-02-30"^^xsd:date', "xsd:date"),
         ('"tjugohundra"^^xsd:gYear', "xsd:gYear"),
         ('"-3"^^xsd:nonNegativeInteger', "xsd:nonNegativeInteger"),
+        # the same mistake written in every other way a literal can be written
+        ('"""2018-13-45"""^^xsd:date', "xsd:date"),
+        ("'2018-13-45'^^xsd:date", "xsd:date"),
+        ("'''2018-13-45'''^^xsd:date", "xsd:date"),
+        ('"2018-13-4\\u0035"^^xsd:date', "xsd:date"),
+        ('"2018-13-45"^^<http://www.w3.org/2001/XMLSchema#date>', "xsd:date"),
+        ('"2018-13-45"^^xsd:date ; ex:q "2018"^^xsd:gYear', "xsd:date"),
+        ('"2018"^^xsd:gYear, "2018-13-45"^^xsd:date', "xsd:date"),
+        ('"a \\"2018\\" b"^^xsd:gYear', "xsd:gYear"),
     ],
 )
 def test_wrong_lexical_form(tmp_path: Path, literal: str, datatype: str) -> None:
@@ -77,6 +86,32 @@ def test_wrong_lexical_form(tmp_path: Path, literal: str, datatype: str) -> None
     assert info.value.line == 5
     assert f"is not a valid {datatype}" in str(info.value)
     assert "write" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '# an example: "2018-13-45"^^xsd:date\nex:a ex:p "x" .\n',
+        'ex:a ex:p "write \\"2018\\"^^xsd:gYear, not \\"x\\"^^xsd:date" .\n',
+        'ex:a ex:p """a "tjugo"^^xsd:gYear in a long string""" .\n',
+        'ex:a ex:p "2018"^^xsd:gYear ; ex:q "x^^y" .\n',
+    ],
+)
+def test_typed_literal_look_alikes_are_not_errors(tmp_path: Path, text: str) -> None:
+    """Text that looks like a wrong typed literal in a comment or inside a string is no error."""
+    loaded = load_files([ttl(tmp_path, PFX + text)])
+    assert loaded.triples
+
+
+def test_blank_nodes_of_two_files_stay_apart(tmp_path: Path) -> None:
+    """The same blank node label, or the same anonymous shape, in two files makes different nodes."""
+    text = PFX + '_:n ex:p "1" .\nex:a ex:q [ ex:r "1" ] .\n'
+    triples = load_files([ttl(tmp_path, text, "one.ttl"), ttl(tmp_path, text, "two.ttl")]).triples
+    labelled = {t.subject for t in triples if t.predicate.value.endswith("/p")}
+    anonymous = {t.object for t in triples if t.predicate.value.endswith("/q")}
+    assert len(labelled) == 2
+    assert len(anonymous) == 2
+    assert len(set(triples)) == 6
 
 
 def test_latin1_file(tmp_path: Path) -> None:

@@ -33,6 +33,8 @@ MAX_FILE_MB = 10.0
 # Characters refused in literals: those XML 1.0 cannot hold (an RDF/XML dump with one does not parse),
 # and the invisible line breaks NEL, LS and PS, which tools split lines at or not, as they please.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x85\u2028\u2029\ufffe\uffff]")
+# An escape that can write one of those into a string: \b, \f, \uXXXX, \UXXXXXXXX.
+_CHAR_ESCAPE = re.compile(r"\\[bfuU]")
 _PREFIX_DECL = re.compile(r"^[ \t]*(?:@prefix|(?i:prefix))[ \t]+([^\s:]*):[ \t]*<([^>]*)>", re.MULTILINE)
 # An @base (group 1) or a relative IRI, one without a scheme (group 2).
 _BASE_OR_RELATIVE = re.compile(r"^[ \t]*(?:@base|(?i:base))[ \t]*<([^>]*)>|<([^:<>\s\"]*)>", re.MULTILINE)
@@ -378,40 +380,129 @@ def parse_triples(path: Path, bnode_prefix: str = "") -> tuple[list[ox.Triple], 
     kept as the parser made them: this runs once per statement, so it stays lean."""
     text = read_text(path)
     source = SourceFile(path=path, text=text)
-    triples: list[ox.Triple] = []
-    append = triples.append
-    literal, blank, quoted = ox.Literal, ox.BlankNode, ox.Triple
+    # What the text can hold decides which checks a statement needs: a control character in a value
+    # comes from the raw character or an escape (\b \f \u \U); a triple term from <<; a labelled
+    # blank node, which must not meet another file's of the same label, from _: (the parser names
+    # anonymous ones uniquely itself). Without any of them the statements are taken as they come,
+    # and the lexical forms of "..."^^datatype literals are checked from the text.
+    rename = bnode_prefix if "_:" in text else ""
+    check_chars = bool(_NOT_XML.search(text) or _CHAR_ESCAPE.search(text))
+    check_quoted = "<<" in text
+    check_forms = "^^" in text
     parser = ox.parse(text.encode("utf-8"), ox.RdfFormat.TURTLE)
     try:
-        for quad in parser:
-            subject, obj = quad.subject, quad.object
-            kind = type(obj)
-            if kind is quoted or type(subject) is quoted:
-                raise _triple_term(path, text)
-            if kind is literal:
-                value = obj.value
-                if _NOT_XML.search(value):
-                    raise _control_character(path, text, value)
-                if not obj.language:
-                    why = _lexical.problem(value, obj.datatype.value)
-                    if why:
-                        line = source.line_of(Literal(value))
-                        raise RdfSyntaxError(f"wrong value: {why}", path=path, line=line)
-            if bnode_prefix and (type(subject) is blank or kind is blank):
-                if type(subject) is blank:
-                    subject = blank(bnode_prefix + subject.value)
-                if kind is blank:
-                    obj = blank(bnode_prefix + obj.value)
-                append(ox.Triple(subject, quad.predicate, obj))
-            else:
-                append(quad.triple)
+        triples = None
+        if not (check_chars or check_quoted or rename):
+            triples = [quad.triple for quad in parser]
+            if check_forms and not _forms_look_right(text, parser.prefixes):
+                triples = None  # a doubt: look at every statement, which names the file and line
+                parser = ox.parse(text.encode("utf-8"), ox.RdfFormat.TURTLE)
+        if triples is None:
+            triples = _checked_triples(parser, path, source, rename, check_chars, check_forms, check_quoted)
     except SyntaxError as exc:
         raise _syntax_error(path, exc, text) from None
     source.prefixes = dict(parser.prefixes)
     # Each declaration holds the word once: no more occurrences than prefixes means none is repeated.
-    if text.lower().count("prefix") > len(source.prefixes):
+    # (@prefix is lower case; PREFIX is counted in its usual spellings, not in every mixed case.)
+    if text.count("prefix") + text.count("PREFIX") + text.count("Prefix") > len(source.prefixes):
         _check_prefixes(path, text)
     return triples, source
+
+
+# The end of a typed literal: "^^<iri> or "^^prefix:name (found from the ^^, which is rare in text).
+_TYPED_END = re.compile(r'"\^\^(?:<([^<>\s]*)>|([A-Za-z][\w.-]*)?:([\w-]*)(?![\w:%\\-]|\.[\w:%\\-]))')
+_LITERAL_START = frozenset(" \t\r\n,;([")
+
+
+def _forms_look_right(text: str, prefixes: dict[str, str]) -> bool:
+    """Whether every ``^^`` of the text ends a simple typed literal with a valid lexical form.
+
+    Simple: ``"text"^^datatype`` with no escape and no line break, opening where a literal can.
+    A literal written otherwise (escapes, long or single quotes, a relative datatype) leaves a
+    ``^^`` unaccounted for, and a match in a comment or inside a string may be no literal at all:
+    both give False, and the caller then checks the parsed statements themselves. So True is exact.
+    """
+    seen: set[tuple[str, str]] = set()
+    count = 0
+    for match in _TYPED_END.finditer(text):
+        end = match.start()
+        start = text.rfind('"', 0, end)
+        value = text[start + 1 : end]
+        if start < 1 or text[start - 1] not in _LITERAL_START or "\\" in value or "\n" in value:
+            return False
+        iri, prefix, local = match.groups()
+        if iri is None:
+            ns = prefixes.get(prefix or "")
+            if ns is None:
+                return False
+            iri = ns + local
+        elif ":" not in iri:
+            return False
+        if (value, iri) not in seen:
+            if _lexical.problem(value, iri):
+                return False
+            seen.add((value, iri))
+        count += 1
+    return count == text.count("^^")
+
+
+def _checked_triples(
+    parser: ox.QuadParser,
+    path: Path,
+    source: SourceFile,
+    bnode_prefix: str,
+    check_chars: bool,
+    check_forms: bool,
+    check_quoted: bool,
+) -> list[ox.Triple]:
+    """The statements of one file, each checked as :func:`parse_triples` found needed."""
+    text = source.text
+    triples: list[ox.Triple] = []
+    append = triples.append
+    literal, blank, quoted = ox.Literal, ox.BlankNode, ox.Triple
+    check_literals = check_chars or check_forms
+    for quad in parser:
+        if check_quoted and (type(quad.object) is quoted or type(quad.subject) is quoted):
+            raise _triple_term(path, text)
+        if check_literals:
+            obj = quad.object
+            if type(obj) is literal:
+                value = obj.value
+                if check_chars and _NOT_XML.search(value):
+                    raise _control_character(path, text, value)
+                if check_forms and not obj.language:
+                    why = _lexical.problem(value, obj.datatype.value)
+                    if why:
+                        source.prefixes = dict(parser.prefixes)  # those declared so far
+                        line = _form_line(source, quad.subject, value, obj.datatype.value)
+                        raise RdfSyntaxError(f"wrong value: {why}", path=path, line=line)
+        if bnode_prefix:
+            subject, obj = quad.subject, quad.object
+            if type(subject) is blank or type(obj) is blank:
+                if type(subject) is blank:
+                    subject = blank(bnode_prefix + subject.value)
+                if type(obj) is blank:
+                    obj = blank(bnode_prefix + obj.value)
+                append(ox.Triple(subject, quad.predicate, obj))
+                continue
+        append(quad.triple)
+    return triples
+
+
+def _form_line(source: SourceFile, subject: object, value: str, datatype: str) -> int | None:
+    """The line of a literal with a wrong lexical form: where its text is, as written or with the
+    usual escapes; else where its datatype is first named after its subject; else the subject's."""
+    line = source.line_of(Literal(value))
+    if line is None:
+        escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+        found = re.search(f'"{re.escape(escaped)}"|\'{re.escape(escaped)}\'', source.text)
+        if found:
+            return source.text.count("\n", 0, found.start()) + 1
+    if line is None and isinstance(subject, ox.NamedNode):
+        start = source.line_of(URIRef(subject.value))
+        if start is not None:
+            line = source.line_of(URIRef(datatype), start - 1) or start
+    return line
 
 
 def parse_file(path: Path, converter: _Converter | None = None) -> tuple[list[Triple], SourceFile]:
