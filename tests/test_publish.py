@@ -4,6 +4,7 @@ deterministic, and a failed build leaves the previous publication untouched."""
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import subprocess
@@ -15,9 +16,10 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from kgpub import Project
-from kgpub.enrich import materialise
+from kgpub.enrich import inferred_triples, materialise
 from kgpub.errors import PublishError
-from kgpub.publish import BuildResult
+from kgpub.publish import BuildResult, output_prefixes, write_rdf
+from kgpub.serialise import Canonical, JsonLdWriter, make_context
 from kgpub.testing import make_project
 
 FORMATS = {"ttl": "turtle", "nt": "nt", "rdf": "xml"}
@@ -150,3 +152,52 @@ def test_leftover_temp_of_killed_build_is_cleaned(tmp_path: Path) -> None:
     (stale / "half.ttl").write_text("half")
     project.build()
     assert not stale.exists()
+
+
+def _kiruna_dumps(kiruna: Project) -> tuple[Canonical, dict[str, str], JsonLdWriter]:
+    data = kiruna.data.triples
+    prefixes = output_prefixes(data, kiruna.config.id_base)
+    writer = JsonLdWriter(make_context(kiruna.ontology.graph, prefixes))
+    return Canonical(itertools.chain(data, inferred_triples(data, kiruna.ontology.graph))), prefixes, writer
+
+
+def test_dumps_written_in_parallel_equal_those_written_in_turn(kiruna: Project, tmp_path: Path) -> None:
+    """The JSON-LD written by the forked child is the very file the build writes by itself."""
+    graph, prefixes, writer = _kiruna_dumps(kiruna)
+    digests = []
+    for parallel in (False, True):
+        folder = tmp_path / str(parallel)
+        folder.mkdir()
+        names = write_rdf(folder, "k", graph, prefixes, writer, "https://x.se/ctx.jsonld", parallel=parallel)
+        assert sorted(names) == sorted(p.name for p in folder.iterdir())
+        digests.append(_digest(folder))
+    assert digests[0] == digests[1]
+    assert len(digests[0]) == 4
+
+
+def test_a_failing_child_fails_the_build(
+    kiruna: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A JSON-LD writer that fails in the child is a PublishError in the parent, with its reason."""
+    graph, prefixes, writer = _kiruna_dumps(kiruna)
+
+    def broken(*args: object) -> bytes:
+        raise OSError(28, "No space left on device")
+
+    children: list[int] = []
+    real_fork = os.fork
+
+    def fork() -> int:
+        pid = real_fork()
+        if pid:
+            children.append(pid)
+        return pid
+
+    monkeypatch.setattr(writer, "write", broken)
+    monkeypatch.setattr(os, "fork", fork)
+    with pytest.raises(PublishError) as info:
+        write_rdf(tmp_path, "k", graph, prefixes, writer, "x", parallel=True)
+    assert "k.jsonld" in str(info.value) and "No space left on device" in str(info.value)
+    assert len(children) == 1
+    with pytest.raises(ChildProcessError):
+        os.waitpid(children[0], os.WNOHANG)  # the child was waited for: nothing is left to reap

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import gc
 import itertools
 import json
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -71,17 +73,90 @@ def context_url(project: Project) -> str:
     return project.config.base + "dumps/context.jsonld"
 
 
+#: From this many triples on, the JSON-LD dump is written by a forked child alongside the others.
+PARALLEL_FROM = 20_000
+
+
 def write_rdf(
-    folder: Path, stem: str, graph: Canonical, prefixes: dict[str, str], writer: JsonLdWriter, ctx_url: str
+    folder: Path,
+    stem: str,
+    graph: Canonical,
+    prefixes: dict[str, str],
+    writer: JsonLdWriter,
+    ctx_url: str,
+    parallel: bool | None = None,
 ) -> list[str]:
-    """The four forms of one graph: Turtle, N-Triples, RDF/XML, JSON-LD."""
-    names = []
-    for fmt, (_media, suffix) in FORMATS.items():
-        name = f"{stem}.{suffix}"
-        payload = writer.write(graph, ctx_url) if fmt == "jsonld" else serialise(graph, fmt, prefixes)
-        (folder / name).write_bytes(payload)
-        names.append(name)
+    """The four forms of one graph: Turtle, N-Triples, RDF/XML, JSON-LD.
+
+    JSON-LD is written in Python and costs about as much as the other three (written by pyoxigraph)
+    together, so for a large graph it is written by a forked child on the second core meanwhile
+    (``parallel``; by default from :data:`PARALLEL_FROM` triples, where fork exists).
+    """
+    names = [f"{stem}.{suffix}" for _media, suffix in FORMATS.values()]
+    jsonld = folder / f"{stem}.{FORMATS['jsonld'][1]}"
+
+    def write_jsonld() -> None:
+        jsonld.write_bytes(writer.write(graph, ctx_url))
+
+    if parallel is None:
+        parallel = len(graph) >= PARALLEL_FROM
+    finish = _aside(write_jsonld, f"writing {jsonld.name}") if parallel else None
+    try:
+        for fmt, (_media, suffix) in FORMATS.items():
+            if fmt != "jsonld":
+                (folder / f"{stem}.{suffix}").write_bytes(serialise(graph, fmt, prefixes))
+    finally:
+        if finish is not None:
+            finish()
+    if finish is None:
+        write_jsonld()
     return names
+
+
+def _aside(work: Callable[[], None], what: str) -> Callable[[], None]:
+    """Run ``work`` in a forked child; the returned function waits for it and raises its failure.
+
+    Where there is no fork (Windows) the work is done at once. The child only reads what it
+    inherited and writes one file; it leaves with ``os._exit`` so that nothing of the parent's (atexit
+    handlers, buffered output) runs twice. The parent's objects are frozen out of the garbage
+    collector across the fork, so the child's collections do not copy their pages.
+    """
+    if not hasattr(os, "fork"):
+        work()
+        return lambda: None
+    read_end, write_end = os.pipe()
+    gc.freeze()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_end)
+        os.close(write_end)
+        gc.unfreeze()
+        work()
+        return lambda: None
+    if pid == 0:  # pragma: no cover - the child; its work and failures are seen by the parent
+        os.close(read_end)
+        code = 0
+        try:
+            work()
+        except BaseException as exc:  # every failure goes back to the parent
+            os.write(write_end, f"{type(exc).__name__}: {exc}".encode()[:4000])
+            code = 1
+        finally:
+            os._exit(code)
+    gc.unfreeze()
+    os.close(write_end)
+
+    def finish() -> None:
+        with os.fdopen(read_end, "rb") as pipe:
+            message = pipe.read().decode("utf-8", "replace")
+        _, status = os.waitpid(pid, 0)
+        code = os.waitstatus_to_exitcode(status)
+        if code != 0:
+            reason = message or (f"killed by signal {-code}" if code < 0 else f"exit status {code}")
+            raise PublishError(f"{what} failed: {reason}")
+
+    return finish
 
 
 def build(project: Project, out: Path | None = None, site: Path | None = None) -> BuildResult:
