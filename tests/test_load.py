@@ -190,3 +190,67 @@ def test_locate_points_at_statement(tmp_path: Path) -> None:
     assert loaded.locate(a) == (path, 4)
     assert loaded.locate(a, Literal("2020", datatype=XSD.gYear)) == (path, 6)
     assert loaded.locate(URIRef("https://data.example.se/id/ab")) == (path, 7)
+
+
+def test_subject_lines_from_the_index_are_those_a_scan_finds() -> None:
+    """line_of(at_start=True) answers from an index of line-opening words; a plain scan of the lines
+    (the spelling's regex at the line's start, the first line from ``start`` on) must agree, for
+    random lines made of the pieces that trip up prefixed names (dots, colons, %, escapes)."""
+    import random
+    import re
+
+    from kgpub.load import SourceFile, _spelling_regex
+
+    rng = random.Random(7)
+    pieces = [
+        "ex:a",
+        "ex:a.b",
+        "ex:a..b",
+        "ex:ab",
+        "ex:a%20",
+        "ex:a:b",
+        "ex:a-b",
+        "<https://data.example.se/id/a>",
+        "",
+    ]
+    tails = [
+        "",
+        " ",
+        ".",
+        ";",
+        ",",
+        " a ex:T ;",
+        ".x",
+        "..",
+        "%",
+        ":",
+        "-",
+        "\\,",
+        " .",
+        "#c",
+        "/x",
+        '"x"',
+        ".-",
+    ]
+    for _ in range(400):
+        lines = [
+            rng.choice(["", " ", "    ", "\t", "\u00a0", "\x0c"])
+            + rng.choice(pieces)
+            + rng.choice(tails)
+            + rng.choice(tails)
+            for _ in range(rng.randint(1, 12))
+        ]
+        source = SourceFile(Path("x.ttl"), "\n".join(lines), {"ex": "https://data.example.se/id/"})
+        for local in ("a", "a.b", "a..b", "ab", "a%20", "a-b"):
+            term = URIRef("https://data.example.se/id/" + local)
+            pattern = re.compile("|".join(_spelling_regex(s) for s in source.spellings(term)))
+            for start in range(len(lines)):
+                expected = next(
+                    (
+                        n
+                        for n, line in enumerate(lines[start:], start=start + 1)
+                        if (m := pattern.search(line)) and not line[: m.start()].strip()
+                    ),
+                    None,
+                )
+                assert source.line_of(term, start, at_start=True) == expected, (lines, local, start)

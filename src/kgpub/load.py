@@ -10,6 +10,7 @@ alike.
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -59,6 +60,7 @@ class SourceFile:
     prefixes: dict[str, str] = field(default_factory=dict)
     _lines: list[str] | None = field(default=None, repr=False)
     _relative: dict[str, list[str]] | None = field(default=None, repr=False)
+    _openers: dict[str, list[int]] | None = field(default=None, repr=False)
 
     @property
     def lines(self) -> list[str]:
@@ -71,6 +73,8 @@ class SourceFile:
         """The relative IRIs written after an @base (``<x>``), by the absolute IRI each stands for."""
         if self._relative is None:
             self._relative = {}
+            if not any(word in self.text for word in ("base", "BASE", "Base")):
+                return self._relative  # no @base or BASE: no IRI is relative to one
             base = ""
             for found in _BASE_OR_RELATIVE.finditer(self.text):
                 if found.group(1) is not None:
@@ -94,16 +98,56 @@ class SourceFile:
         return []
 
     def line_of(self, term: Node, start: int = 0, *, at_start: bool = False) -> int | None:
-        """First line number (1-based) from ``start`` on that mentions ``term``."""
+        """First line number (1-based) from ``start`` on that mentions ``term``.
+
+        With ``at_start``, only a mention that opens its line counts (a subject). Those are looked
+        up in an index of the words that open lines, made once per file, so locating thousands of
+        findings in a large file does not scan it thousands of times."""
         spellings = self.spellings(term)
         if not spellings:
             return None
-        pattern = re.compile("|".join(_spelling_regex(s) for s in spellings))
+        if at_start and all(_PLAIN_SPELLING.fullmatch(s) for s in spellings):
+            found = [n for s in spellings for n in self.openers.get(s, ()) if n > start]
+            if found:
+                return min(found)
+        pattern = _spellings_pattern(tuple(spellings))
         for number, line in enumerate(self.lines[start:], start=start + 1):
-            found = pattern.search(line)
-            if found and (not at_start or not line[: found.start()].strip()):
+            match = pattern.search(line)
+            if match and (not at_start or not line[: match.start()].strip()):
                 return number
         return None
+
+    @property
+    def openers(self) -> dict[str, list[int]]:
+        """The terms that open lines, each with the lines it opens (see :data:`_PLAIN_SPELLING`)."""
+        if self._openers is None:
+            words = _LINE_OPENERS.findall(self.text)  # one per line, "" for none: in C, in one pass
+            openers: dict[str, list[int]] = {}
+            for number, word in enumerate(words, start=1):
+                if word:
+                    openers.setdefault(word, []).append(number)
+            # A word with more than a name's characters may open the line with a shorter name: the
+            # one _spelling_regex finds, cut where what follows cannot continue a name.
+            for word in [w for w in openers if w[0] != "<" and _NOT_NAME.search(w)]:
+                for cut in range(1, len(word)):
+                    if _NOT_NAME.match(word, cut) and not (word[cut] == "." and _WORD.match(word, cut + 1)):
+                        openers[word[:cut]] = sorted(set(openers.get(word[:cut], [])) | set(openers[word]))
+            self._openers = openers
+        return self._openers
+
+
+# The first word of every line (or nothing): an IRI, or a run of the characters a prefixed name can
+# hold and more. For a spelling of _PLAIN_SPELLING, "the spelling opens the line" is "it is the
+# line's word, or a cut of it" (see SourceFile.openers), which a test checks against a plain scan.
+_LINE_OPENERS = re.compile(r"^[^\S\n]*(<[^<>\s]*>|[^\s<>\"'#;,()\[\]]+)?.*$", re.MULTILINE)
+_PLAIN_SPELLING = re.compile(r"<[^<>\s]*>|[\w-]*:[\w%-]+(?:\.[\w%-]+)*")
+_NOT_NAME = re.compile(r"[^\w:%-]")
+_WORD = re.compile(r"\w")
+
+
+@functools.lru_cache(maxsize=4096)
+def _spellings_pattern(spellings: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(_spelling_regex(s) for s in spellings))
 
 
 class Loaded:
@@ -495,7 +539,7 @@ def _form_line(source: SourceFile, subject: object, value: str, datatype: str) -
     line = source.line_of(Literal(value))
     if line is None:
         escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-        found = re.search(f'"{re.escape(escaped)}"|\'{re.escape(escaped)}\'', source.text)
+        found = re.search(f"\"{re.escape(escaped)}\"|'{re.escape(escaped)}'", source.text)
         if found:
             return source.text.count("\n", 0, found.start()) + 1
     if line is None and isinstance(subject, ox.NamedNode):

@@ -101,23 +101,33 @@ _STORED: dict[tuple[str, str], ox.Literal] = {}
 
 
 class _Files(Sequence[SourceFile]):
-    """The data files, read again (text and prefixes) only when a finding points into one."""
+    """The data files, read again (text, and prefixes unless kept) only when a finding points into one."""
 
-    def __init__(self, paths: list[Path], known: dict[int, SourceFile] | None = None) -> None:
+    def __init__(
+        self,
+        paths: list[Path],
+        known: dict[int, SourceFile] | None = None,
+        prefixes: list[dict[str, str]] | None = None,
+    ) -> None:
         self.paths = paths
         self.cache: dict[int, SourceFile] = dict(known or {})
-
-    def __len__(self) -> int:
-        return len(self.paths)
+        self.prefixes = prefixes
 
     def __getitem__(self, index: int) -> SourceFile:  # type: ignore[override]
         if index not in self.cache:
             text = read_text(self.paths[index])
-            parser = ox.parse(text.encode("utf-8"), ox.RdfFormat.TURTLE)
-            for _ in parser:
-                pass
-            self.cache[index] = SourceFile(self.paths[index], text, dict(parser.prefixes))
+            if self.prefixes is not None:  # kept with the state, for this very text
+                prefixes = self.prefixes[index]
+            else:
+                parser = ox.parse(text.encode("utf-8"), ox.RdfFormat.TURTLE)
+                for _ in parser:
+                    pass
+                prefixes = dict(parser.prefixes)
+            self.cache[index] = SourceFile(self.paths[index], text, prefixes)
         return self.cache[index]
+
+    def __len__(self) -> int:
+        return len(self.paths)
 
     def __iter__(self) -> Iterator[SourceFile]:
         return (self[i] for i in range(len(self.paths)))
@@ -187,12 +197,18 @@ class _Labels:
         return sorted(values, key=lambda v: order.get(v, len(order)))
 
 
-def located(store: ox.Store, paths: list[Path], relatives: list[str], known: dict[int, SourceFile]) -> Loaded:
+def located(
+    store: ox.Store,
+    paths: list[Path],
+    relatives: list[str],
+    known: dict[int, SourceFile],
+    prefixes: list[dict[str, str]] | None = None,
+) -> Loaded:
     """A :class:`~kgpub.load.Loaded` view of the store for :func:`kgpub.validate._finding`."""
     index = {r: i for i, r in enumerate(relatives)}
     return Loaded(
         graph=cast(Graph, _Labels(store, paths, index)),
-        files=cast(list[SourceFile], _Files(paths, known)),
+        files=cast(list[SourceFile], _Files(paths, known, prefixes)),
         subject_files=_SubjectFiles(store, index),
     )
 
@@ -498,7 +514,7 @@ def incremental(project: Project, compiled: ss.Compiled, paths: list[Path], cont
         results,
         count,
         prefixes,
-        located(store, paths, relatives, known),
+        located(store, paths, relatives, known, prefixes),
         changed=len(subjects),
         rechecked=len(focus),
     )
