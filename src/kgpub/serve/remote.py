@@ -15,12 +15,20 @@ On stores that do not isolate readers from a running update (Virtuoso, QLever; s
 records around a swap: an answer that a swap overlapped is thrown away and the query asked again,
 so a reader through kgpub never sees a half-replaced graph. That check is one more small query per
 request, on those stores only.
+
+Virtuoso cannot sort rows that hold a long string (a ``GROUP_CONCAT`` of many names, past about
+4 KB: ``SR319``, longer: ``SR478``), nor more than its ``MaxSortedTopRows`` under a ``LIMIT``
+(``SR353``). A SELECT that fails so is asked again without its top-level ``ORDER BY``, ``LIMIT``
+and ``OFFSET`` (:func:`split_order_by`), and the answer, if it is within the row cap, is ordered in
+kgpub by pyoxigraph with the query's own conditions (:func:`order_rows`).
 """
 
 from __future__ import annotations
 
 import itertools
+import logging
 import math
+import re
 import socket
 import threading
 import time
@@ -47,6 +55,14 @@ SELECT_ACCEPT = "application/sparql-results+json, application/sparql-results+xml
 GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
 #: Virtuoso 7 answers ASK as a one-column SELECT with this variable.
 VIRTUOSO_ASK = "__ASK_RETVAL"
+#: Virtuoso's errors for an ORDER BY it cannot carry out: a row too long for the temporary table of
+#: the sort (SR319 ``Max row length is exceeded when trying to store a string of N chars into a temp
+#: col``, SR478 ``Value of ANY type column too long``), a LIMIT beyond ``MaxSortedTopRows`` (SR353
+#: ``Sorted TOP clause specifies more then N rows to sort``). The query runs without its ORDER BY,
+#: and kgpub sorts the answer.
+SORT_ERRORS = ("SR319", "SR478", "SR353")
+
+log = logging.getLogger("kgpub.serve.remote")
 
 
 class StoreSyntaxError(Exception):
@@ -73,6 +89,138 @@ class Read:
     truncated: bool = False
 
 
+# -- sorting in kgpub what the store cannot sort ----------------------------------------------------
+
+
+def _keyword(words: str) -> re.Pattern[str]:
+    """A keyword of the query, not a variable (?limit) or part of a name (ex:order, order:x, a.limit)."""
+    return re.compile(rf"(?<![\w:?$.\-]){words}(?![\w:\-])", re.IGNORECASE)
+
+
+_ORDER_BY = _keyword(r"ORDER\s+BY")
+_AFTER_CONDITIONS = _keyword(r"(?:LIMIT|OFFSET|VALUES)")
+_LIMIT_OR_OFFSET = re.compile(r"\s*(LIMIT|OFFSET)\s+(\d+)(?![\w:\-])", re.IGNORECASE)
+_VALUES = re.compile(r"\s*VALUES(?![\w:\-])", re.IGNORECASE)
+_SELECT = re.compile(r"SELECT(?![\w:\-])", re.IGNORECASE)
+#: What an ORDER BY condition cannot mean once the rows are all there is: patterns, aggregates.
+_NEEDS_THE_DATA = _keyword(r"(?:EXISTS|COUNT|SUM|MIN|MAX|AVG|SAMPLE|GROUP_CONCAT)")
+_VARIABLE = re.compile(r"[?$]([\w\u00b7\u0300-\u036f\u203f\u2040]+)")
+_ROWS = "urn:kgpub:order:"
+_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+
+
+@dataclass(frozen=True)
+class OrderSplit:
+    """A SELECT cut at its top-level ``ORDER BY`` (:func:`split_order_by`)."""
+
+    #: BASE and PREFIX declarations (the conditions may use them).
+    prologue: str
+    #: The query without ORDER BY, LIMIT and OFFSET; a trailing VALUES block is kept.
+    unordered: str
+    #: The ORDER BY conditions as written.
+    conditions: str
+    #: The variables the conditions read.
+    variables: frozenset[str]
+    limit: int | None = None
+    offset: int = 0
+
+
+def split_order_by(query: str) -> OrderSplit | None:
+    """The SELECT ``query`` cut at its top-level ORDER BY; None if it has none or cannot be cut safely.
+
+    Top level is outside every brace and bracket, after the WHERE group (an ORDER BY in a sub-select
+    stays where it is); strings, IRIs and comments are skipped. None also when a condition needs the
+    data (EXISTS, an aggregate), and for a query with ``\\u`` escapes (SPARQL expands them before
+    parsing, so they could hide a brace or a keyword)."""
+    from kgpub.queries import _code_only
+    from kgpub.serve.guard import _PROLOGUE
+
+    if re.search(r"\\[uU]", query):
+        return None
+    code = _code_only(query)
+    prologue = _PROLOGUE.match(code)
+    start = prologue.end() if prologue else 0
+    if not _SELECT.match(code, start):
+        return None
+    found = None
+    for match in _ORDER_BY.finditer(code, start):
+        before = code[: match.start()]
+        if sum(map(before.count, "{([")) != sum(map(before.count, "})]")):
+            continue
+        if found is not None or "}" not in before:
+            return None
+        found = match
+    if found is None:
+        return None
+    after = _AFTER_CONDITIONS.search(code, found.end())
+    end = stop = after.start() if after else len(code)
+    conditions = code[found.end() : stop]
+    if not conditions.strip() or "{" in conditions or "}" in conditions or _NEEDS_THE_DATA.search(conditions):
+        return None
+    limit: int | None = None
+    offset: int | None = None
+    while clause := _LIMIT_OR_OFFSET.match(code, end):
+        if clause.group(1).upper() == "LIMIT" and limit is None:
+            limit = int(clause.group(2))
+        elif clause.group(1).upper() == "OFFSET" and offset is None:
+            offset = int(clause.group(2))
+        else:
+            return None
+        end = clause.end()
+    if code[end:].strip() and not _VALUES.match(code, end):
+        return None
+    return OrderSplit(
+        prologue=query[:start],
+        unordered=query[: found.start()] + query[end:],
+        conditions=query[found.end() : stop],
+        variables=frozenset(_VARIABLE.findall(conditions)),
+        limit=limit,
+        offset=offset or 0,
+    )
+
+
+def order_rows(split: OrderSplit, variables: list[str], solutions: list[Any]) -> list[Any] | None:
+    """``solutions`` (rows of ``split.unordered``) as the ORDER BY, OFFSET and LIMIT of the query give
+    them, by pyoxigraph over an in-memory store of just these rows (so with SPARQL's own ordering of
+    terms); rows that tie keep the store's order. None if pyoxigraph cannot evaluate the conditions
+    (a function of the store's own, say) or they read a variable the answer does not have."""
+    if not split.variables <= set(variables):
+        return None
+    row, position = "kgpub_row", "kgpub_position"
+    while row in variables or position in variables:
+        row, position = row + "_", position + "_"
+    at = ox.NamedNode(_ROWS + "position")
+    keys = sorted(split.variables)  # only what the conditions read goes into the store
+    columns = [ox.NamedNode(f"{_ROWS}column-{k}") for k in range(len(keys))]
+    quads = []
+    for number, solution in enumerate(solutions):
+        node = ox.NamedNode(f"{_ROWS}row-{number}")
+        quads.append(ox.Quad(node, at, ox.Literal(str(number), datatype=_INTEGER)))
+        for column, name in zip(columns, keys, strict=True):
+            term = solution[name]
+            if term is not None:
+                quads.append(ox.Quad(node, column, term))
+    store = ox.Store()
+    store.extend(quads)
+    optional = "".join(
+        f"  OPTIONAL {{ ?{row} <{column.value}> ?{name} }}\n"
+        for column, name in zip(columns, keys, strict=True)
+    )
+    text = (
+        f"{split.prologue}\nSELECT ?{position} WHERE {{\n  ?{row} <{at.value}> ?{position} .\n{optional}}}\n"
+        f"ORDER BY {split.conditions}\n  ?{position}\n"
+    )
+    try:
+        answer = store.query(text)
+        if not isinstance(answer, ox.QuerySolutions):
+            return None
+        ordered = [int(s[position].value) for s in answer]
+    except (SyntaxError, OSError, RuntimeError, ValueError):  # RuntimeError: an unknown function
+        return None
+    stop = None if split.limit is None else split.offset + split.limit
+    return [solutions[number] for number in ordered[split.offset : stop]]
+
+
 class RemoteStore:
     """One triple store, read through its SPARQL endpoint."""
 
@@ -83,11 +231,14 @@ class RemoteStore:
         credentials: Credentials | None = None,
         *,
         timeout: float = 10.0,
+        max_rows: int = 10_000,
     ) -> None:
         self.endpoints = endpoints
         self.graphs = graphs
         self.credentials = credentials
         self.timeout = timeout
+        #: The most rows kgpub sorts itself for an internal or canned query (the server's row cap).
+        self.max_rows = max_rows
         #: The dataset kgpub serves: the data and the ontology, as the embedded store holds them.
         self.dataset = [graphs.data, graphs.ontology]
         self._generation: int | None = None
@@ -196,6 +347,71 @@ class RemoteStore:
             "select", variables, solutions[:max_rows] if truncated else solutions, truncated=truncated
         )
 
+    def _select(
+        self,
+        query: str,
+        *,
+        default_graphs: list[str],
+        named_graphs: list[str],
+        deadline: float,
+        max_rows: int | None = None,
+    ) -> Read:
+        """``_read``; a SELECT the store cannot sort (:data:`SORT_ERRORS`) is asked again without
+        its ORDER BY, LIMIT and OFFSET and, if its whole answer is within the row cap, sorted here.
+        Whenever that cannot be done exactly, the store's first error is raised."""
+        try:
+            return self._read(
+                query,
+                default_graphs=default_graphs,
+                named_graphs=named_graphs,
+                deadline=deadline,
+                max_rows=max_rows,
+            )
+        except StoreFailed as exc:
+            failure = exc
+        code = next((c for c in SORT_ERRORS if c in str(failure)), None)
+        split = split_order_by(query) if code else None
+        if split is None:
+            raise failure
+        cap = self.max_rows if max_rows is None else max_rows
+        try:
+            read = self._read(
+                split.unordered,
+                default_graphs=default_graphs,
+                named_graphs=named_graphs,
+                deadline=deadline,
+                max_rows=cap,
+            )
+        except (StoreFailed, StoreSyntaxError):
+            raise failure from None
+        if read.form != "select" or read.truncated:
+            log.warning(
+                "the store cannot sort the answer (%s) and it has more than %d rows: not sorted here.",
+                code,
+                cap,
+            )
+            raise failure
+        started = time.monotonic()
+        solutions = order_rows(split, read.variables, read.solutions)
+        if solutions is None:
+            log.warning(
+                "the store cannot sort the answer (%s), nor can kgpub: the conditions %r.",
+                code,
+                " ".join(split.conditions.split()),
+            )
+            raise failure
+        if time.monotonic() > deadline:
+            raise QueryTimeout()
+        log.info(
+            "the store cannot sort the answer (%s): %d rows sorted by kgpub in %.0f ms (ORDER BY %s).",
+            code,
+            len(read.solutions),
+            (time.monotonic() - started) * 1000,
+            " ".join(split.conditions.split()),
+        )
+        read.solutions = solutions
+        return read
+
     # -- swaps (stores that do not isolate readers) -----------------------------------------------
     def generation(self, deadline: float) -> int:
         from kgpub.push import GENERATION
@@ -231,10 +447,11 @@ class RemoteStore:
 
     # -- what the site asks -----------------------------------------------------------------------
     def fetch(self, sparql: str, deadline: float | None = None) -> Read:
-        """A trusted, internal query on the served dataset (no row limit)."""
+        """A trusted, internal query on the served dataset (no row limit, but for a sort kgpub does
+        in the store's stead: at most ``max_rows`` rows)."""
         deadline = deadline or time.monotonic() + self.timeout
         return self.consistent(
-            lambda: self._read(
+            lambda: self._select(
                 sparql, default_graphs=self.dataset, named_graphs=self.dataset, deadline=deadline
             ),
             deadline,
@@ -286,7 +503,7 @@ class RemoteStore:
         max_rows: int = options["max_rows"]
         try:
             read = self.consistent(
-                lambda: self._read(
+                lambda: self._select(
                     query, default_graphs=graphs, named_graphs=named, deadline=deadline, max_rows=max_rows
                 ),
                 deadline,
@@ -368,7 +585,9 @@ def open_remote(project: Project, settings: ServeSettings) -> RemoteStore:
     url = settings.store or ""
     credentials = find_credentials(url)
     endpoints = store_endpoints(url, settings.store_kind, credentials=credentials)
-    store = RemoteStore(endpoints, graph_names(project), credentials, timeout=settings.timeout)
+    store = RemoteStore(
+        endpoints, graph_names(project), credentials, timeout=settings.timeout, max_rows=settings.max_rows
+    )
     try:
         store.fetch("ASK { ?s ?p ?o }", time.monotonic() + max(settings.timeout, 10.0))
     except QueryTimeout:
