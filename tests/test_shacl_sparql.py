@@ -10,6 +10,7 @@ and incremental validation of a generated project after one change at a time.
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -558,3 +559,64 @@ def test_sparql_reach() -> None:
     total = compiled.reach()
     assert total.anywhere == {(None, str(RDFS.subClassOf))} and total.incoming == frozenset()
     assert total.predicates == {rdf_type} and {read for _edge, read in total.neighbours} == {rdf_type}
+
+
+def test_reaches_survive_the_kept_state_unchanged(kiruna: Project) -> None:
+    """Each check's reach, written into the kept state and read back, is the reach worked out."""
+    compiled = ss.compile_shapes(project_shapes(kiruna))
+    worked_out = [compiled.check_reach(c) for c in compiled.checks]
+    assert any(r.neighbours for r in worked_out) and any(c.sparql for c in compiled.checks)
+    again = ss.compile_shapes(project_shapes(kiruna))
+    again.reaches_from_json(json.loads(json.dumps(compiled.reaches_to_json())))
+    assert [again.check_reach(c) for c in again.checks] == worked_out
+    assert again.reach() == compiled.reach()
+    again.reaches_from_json([{"neighbours": 1}] * len(again.checks))  # not ours: ignored
+    assert [again.check_reach(c) for c in again.checks] == worked_out
+
+
+def test_an_incremental_run_reads_reaches_from_the_state_and_rechecks_citing_nodes_with_few_checks(
+    generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a full run, an incremental one analyses no SPARQL again (rdflib's parser is slow), and a
+    hub's new type re-checks the entities citing it with only the checks reading their neighbours'
+    types (all checks for the hub itself)."""
+    root = tmp_path / "p"
+    shutil.copytree(generated, root)
+    assert validate(Project(root), incremental=True).scope == "full"
+    path, local, citing = _most_cited_organisation(root)
+    text = path.read_text(encoding="utf-8")
+    kind = text[text.index(f"\nxo:{local}\n") :].split("\n    a ", 1)[1].split(" ", 1)[0]
+    _edit_block(path, local, f"a {kind} ;", "a kgpub:Place ;")
+
+    def no_analysis(*args: Any) -> Any:
+        raise AssertionError("SPARQL analysed again")
+
+    runs: list[tuple[ss.Compiled, list[ss.Check]]] = []
+    real_run = ss.run
+
+    def recorded(store: Any, compiled: ss.Compiled, checks: list[ss.Check] | None = None) -> Any:
+        runs.append((compiled, compiled.checks if checks is None else checks))
+        return real_run(store, compiled, checks)
+
+    ss.sparql_reach.cache_clear()
+    monkeypatch.setattr(ss, "sparql_reach", no_analysis)
+    monkeypatch.setattr(ss, "run", recorded)
+    report = validate(Project(root), incremental=True)
+    assert report.scope == "incremental" and report.rechecked is not None and report.rechecked > citing // 2
+    assert len(runs) == 2
+    (compiled, for_hub), (_, for_citing) = runs
+    assert for_hub == compiled.checks and 0 < len(for_citing) < len(compiled.checks)
+
+    def reads_types(check: ss.Check) -> bool:
+        return any(read in (ss.ANY, str(RDF.type)) for _, read in compiled.check_reach(check).neighbours)
+
+    reading = [c for c in compiled.checks if reads_types(c)]
+    assert all(c in for_citing for c in reading)  # every check reading a neighbour's type, and
+    same_results = {(c.shape, x) for c in reading for x in ss.result_components(c)}
+    for check in for_citing:  # else only one whose results look the same (so they can be replaced)
+        assert reads_types(check) or any(
+            (check.shape, x) in same_results for x in ss.result_components(check)
+        )
+    monkeypatch.undo()
+    full = validate(Project(root), cache=False, incremental=False)
+    assert report.findings == full.findings and len(full.findings) >= citing // 2

@@ -9,6 +9,7 @@ alike.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import functools
 import os
@@ -60,7 +61,7 @@ class SourceFile:
     prefixes: dict[str, str] = field(default_factory=dict)
     _lines: list[str] | None = field(default=None, repr=False)
     _relative: dict[str, list[str]] | None = field(default=None, repr=False)
-    _openers: dict[str, list[int]] | None = field(default=None, repr=False)
+    _openers: tuple[list[str], dict[str, list[int]]] | None = field(default=None, repr=False)
 
     @property
     def lines(self) -> list[str]:
@@ -107,7 +108,7 @@ class SourceFile:
         if not spellings:
             return None
         if at_start and all(_PLAIN_SPELLING.fullmatch(s) for s in spellings):
-            found = [n for s in spellings for n in self.openers.get(s, ()) if n > start]
+            found = [n for s in spellings if (n := self.opened_by(s, start))]
             if found:
                 return min(found)
         pattern = _spellings_pattern(tuple(spellings))
@@ -117,28 +118,29 @@ class SourceFile:
                 return number
         return None
 
-    @property
-    def openers(self) -> dict[str, list[int]]:
-        """The terms that open lines, each with the lines it opens (see :data:`_PLAIN_SPELLING`)."""
+    def opened_by(self, spelling: str, start: int = 0) -> int | None:
+        """The first line after line ``start`` that ``spelling`` opens (see :data:`_PLAIN_SPELLING`)."""
         if self._openers is None:
             words = _LINE_OPENERS.findall(self.text)  # one per line, "" for none: in C, in one pass
-            openers: dict[str, list[int]] = {}
-            for number, word in enumerate(words, start=1):
-                if word:
-                    openers.setdefault(word, []).append(number)
             # A word with more than a name's characters may open the line with a shorter name: the
             # one _spelling_regex finds, cut where what follows cannot continue a name.
-            for word in [w for w in openers if w[0] != "<" and _NOT_NAME.search(w)]:
+            cuts: dict[str, list[int]] = {}
+            for word in {w for w in set(words) if w and w[0] != "<" and _NOT_NAME.search(w)}:
+                lines = [n for n, w in enumerate(words, start=1) if w == word]
                 for cut in range(1, len(word)):
                     if _NOT_NAME.match(word, cut) and not (word[cut] == "." and _WORD.match(word, cut + 1)):
-                        openers[word[:cut]] = sorted(set(openers.get(word[:cut], [])) | set(openers[word]))
-            self._openers = openers
-        return self._openers
+                        cuts[word[:cut]] = sorted(set(cuts.get(word[:cut], [])) | set(lines))
+            self._openers = (words, cuts)
+        words, cuts = self._openers
+        found = [n for n in cuts.get(spelling, ()) if n > start]
+        with contextlib.suppress(ValueError):  # not there
+            found.append(words.index(spelling, start) + 1)  # a scan in C, no index of every line
+        return min(found) if found else None
 
 
 # The first word of every line (or nothing): an IRI, or a run of the characters a prefixed name can
 # hold and more. For a spelling of _PLAIN_SPELLING, "the spelling opens the line" is "it is the
-# line's word, or a cut of it" (see SourceFile.openers), which a test checks against a plain scan.
+# line's word, or a cut of it" (see SourceFile.opened_by), which a test checks against a plain scan.
 _LINE_OPENERS = re.compile(r"^[^\S\n]*(<[^<>\s]*>|[^\s<>\"'#;,()\[\]]+)?.*$", re.MULTILINE)
 _PLAIN_SPELLING = re.compile(r"<[^<>\s]*>|[\w-]*:[\w%-]+(?:\.[\w%-]+)*")
 _NOT_NAME = re.compile(r"[^\w:%-]")

@@ -233,18 +233,40 @@ class Compiled:
     #: The properties of sh:targetObjectsOf (their statements about a node make it a focus node).
     inverse_predicates: list[ox.NamedNode] = field(default_factory=list)
     _reach: Reach | None = field(default=None, repr=False)
+    _check_reaches: dict[int, Reach] = field(default_factory=dict, repr=False)
 
     def reach(self) -> Reach:
         """What all the checks and targets read besides a focus node's own statements."""
         if self._reach is None:
             total = Reach()
-            prefixes = tuple(sorted(self.prefixes.items()))
             for check in self.checks:
-                total |= check.reach
-                for text, value_is_focus in check.sparql:
-                    total |= sparql_reach(text, prefixes, value_is_focus)
+                total |= self.check_reach(check)
             self._reach = total
         return self._reach
+
+    def check_reach(self, check: Check) -> Reach:
+        """What one check and its shape's target read besides a focus node's own statements."""
+        found = self._check_reaches.get(id(check))
+        if found is None:
+            prefixes = tuple(sorted(self.prefixes.items()))
+            found = check.reach
+            for text, value_is_focus in check.sparql:
+                found |= sparql_reach(text, prefixes, value_is_focus)
+            self._check_reaches[id(check)] = found
+        return found
+
+    def reaches_to_json(self) -> list[dict[str, list[Any]]]:
+        """Each check's reach, in check order: analysing SPARQL with rdflib takes a while, and the
+        answer only changes with the shapes and this code (see kgpub.shacl_store's context)."""
+        return [self.check_reach(check).to_json() for check in self.checks]
+
+    def reaches_from_json(self, data: Any) -> None:
+        if isinstance(data, list) and len(data) == len(self.checks):
+            try:
+                found = {id(c): Reach.from_json(r) for c, r in zip(self.checks, data, strict=True)}
+            except (KeyError, TypeError, ValueError):  # not what reaches_to_json wrote: work them out
+                return
+            self._check_reaches, self._reach = found, None
 
 
 # -- what a check reads ---------------------------------------------------------------------------
@@ -288,6 +310,23 @@ class Reach:
     @property
     def unbounded(self) -> bool:
         return (ANY, ANY) in self.anywhere
+
+    def to_json(self) -> dict[str, list[Any]]:
+        return {
+            "neighbours": sorted(map(list, self.neighbours), key=str),
+            "predicates": sorted(self.predicates, key=str),
+            "incoming": sorted(self.incoming, key=str),
+            "anywhere": sorted(map(list, self.anywhere), key=str),
+        }
+
+    @staticmethod
+    def from_json(data: dict[str, list[Any]]) -> Reach:
+        return Reach(
+            frozenset((a, b) for a, b in data["neighbours"]),
+            frozenset(data["predicates"]),
+            frozenset(data["incoming"]),
+            frozenset((a, b) for a, b in data["anywhere"]),
+        )
 
 
 #: What a query read that cannot be analysed: everything.
@@ -1097,10 +1136,10 @@ def shapes_is_deactivated(shapes: Graph, shape: Node) -> bool:
 # -- running --------------------------------------------------------------------------------------
 
 
-def run(store: ox.Store, compiled: Compiled) -> list[Result]:
-    """Run the compiled checks on ``store`` (the union of its graphs is the data graph)."""
+def run(store: ox.Store, compiled: Compiled, checks: list[Check] | None = None) -> list[Result]:
+    """Run the compiled checks (or some of them) on ``store`` (the union of its graphs is the data)."""
     results: list[Result] = []
-    for check in compiled.checks:
+    for check in compiled.checks if checks is None else checks:
         # The focus nodes as a subquery: Oxigraph then finds them once, not once per triple it joins.
         where = f"SELECT DISTINCT ?this WHERE {{ {compiled.focus_patterns[check.unit]} }}"
         results.extend(_run_check(store, compiled, check, check.query.replace(FOCUS, where)))
@@ -1140,6 +1179,21 @@ def _get(row: ox.QuerySolution, name: str) -> Any:
         return row[name]
     except (KeyError, IndexError):
         return None
+
+
+def union_reach(compiled: Compiled, checks: list[Check]) -> Reach:
+    """What some checks read together."""
+    total = Reach()
+    for check in checks:
+        total |= compiled.check_reach(check)
+    return total
+
+
+def result_components(check: Check) -> frozenset[URIRef]:
+    """The constraint components of the results a check can give."""
+    if check.counts is not None:
+        return frozenset({SH.QualifiedMaxCountConstraintComponent, SH.QualifiedMinCountConstraintComponent})
+    return frozenset({check.component})
 
 
 def _result(check: Check, focus: Node, path: Node | None, value: Node | None, component: URIRef) -> Result:

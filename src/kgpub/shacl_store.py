@@ -136,9 +136,9 @@ class _Files(Sequence[SourceFile]):
 class _SubjectFiles(dict[Node, list[int]]):
     """Which files state something about a subject, found in the store's named graphs."""
 
-    def __init__(self, store: ox.Store, index: dict[str, int]) -> None:
+    def __init__(self, store: ox.Store, index: dict[str, int], own: Statements | None = None) -> None:
         super().__init__()
-        self.store, self.index = store, index
+        self.store, self.index, self.own = store, index, own or {}
 
     def get(self, key: Node, default: Any = None) -> Any:
         if key not in self:
@@ -148,7 +148,10 @@ class _SubjectFiles(dict[Node, list[int]]):
                 return default
             found = set()
             if not isinstance(subject, ox.Literal):
-                for quad in self.store.quads_for_pattern(subject, None, None, None):
+                quads = self.own.get(subject)
+                for quad in (
+                    self.store.quads_for_pattern(subject, None, None, None) if quads is None else quads
+                ):
                     relative = relative_of(quad.graph_name)
                     if relative is not None and relative in self.index:
                         found.add(self.index[relative])
@@ -164,8 +167,10 @@ class _Labels:
     where it matters: among the values of one language in one file (the file is then read again).
     """
 
-    def __init__(self, store: ox.Store, paths: list[Path], index: dict[str, int]) -> None:
-        self.store, self.paths, self.index = store, paths, index
+    def __init__(
+        self, store: ox.Store, paths: list[Path], index: dict[str, int], own: Statements | None = None
+    ) -> None:
+        self.store, self.paths, self.index, self.own = store, paths, index, own or {}
 
     def objects(self, subject: Node, predicate: Node) -> Iterator[Node]:
         try:
@@ -175,7 +180,13 @@ class _Labels:
         if isinstance(s, ox.Literal) or not isinstance(p, ox.NamedNode):
             return iter(())
         by_file: dict[int, list[Any]] = {}
-        for quad in self.store.quads_for_pattern(s, p, None, None):
+        known = self.own.get(s)
+        quads = (
+            self.store.quads_for_pattern(s, p, None, None)
+            if known is None
+            else (q for q in known if q.predicate == p)
+        )
+        for quad in quads:
             relative = relative_of(quad.graph_name)
             if relative is not None and relative in self.index:
                 by_file.setdefault(self.index[relative], []).append(quad.object)
@@ -203,14 +214,21 @@ def located(
     relatives: list[str],
     known: dict[int, SourceFile],
     prefixes: list[dict[str, str]] | None = None,
+    own: Statements | None = None,
 ) -> Loaded:
-    """A :class:`~kgpub.load.Loaded` view of the store for :func:`kgpub.validate._finding`."""
+    """A :class:`~kgpub.load.Loaded` view of the store for :func:`kgpub.validate._finding`.
+
+    ``own``: the statements of some subjects, already read from the store (those just checked)."""
     index = {r: i for i, r in enumerate(relatives)}
     return Loaded(
-        graph=cast(Graph, _Labels(store, paths, index)),
+        graph=cast(Graph, _Labels(store, paths, index, own)),
         files=cast(list[SourceFile], _Files(paths, known, prefixes)),
-        subject_files=_SubjectFiles(store, index),
+        subject_files=_SubjectFiles(store, index, own),
     )
+
+
+#: The statements of some subjects, as quads of their files' graphs, by subject.
+Statements = dict[Any, list[ox.Quad]]
 
 
 # -- state kept between runs ----------------------------------------------------------------------
@@ -319,7 +337,8 @@ def full(
             }
             for i, (relative, stat) in enumerate(zip(relatives, stats, strict=True))
         }
-        _persist(project, store, {"context": persist, "files": files, "triples": count}, results)
+        state = {"context": persist, "files": files, "triples": count, "reaches": compiled.reaches_to_json()}
+        _persist(project, store, state, results)
     return Outcome(
         results, count, prefixes, located(store, paths, relatives, sources), fallback=compiled.fallback
     )
@@ -422,12 +441,15 @@ def _persist(project: Project, store: ox.Store, state: dict[str, Any], results: 
 
 def incremental(project: Project, compiled: ss.Compiled, paths: list[Path], context: str) -> Outcome | None:
     """Validate what changed since the kept state, or None when there is no usable state."""
-    if compiled.fallback or compiled.reach().unbounded:
+    if compiled.fallback:
         return None
     folder = state_dir(project)
     try:
         state = json.loads((folder / "state.json").read_text(encoding="utf-8"))
         if state.get("version") != STATE_VERSION or state.get("context") != context:
+            return None
+        compiled.reaches_from_json(state.get("reaches"))
+        if compiled.reach().unbounded:
             return None
         store = ox.Store(str(folder / "store"))
     except (OSError, ValueError):
@@ -478,16 +500,33 @@ def incremental(project: Project, compiled: ss.Compiled, paths: list[Path], cont
             hint="Add at least one entry; the README shows how.",
         )
     subjects = {q.subject for q in removed + added}
-    focus = affected(store, removed + added, compiled.reach())
-    if focus is None:  # too much changed: a full run is faster
+    found = affected(store, removed + added, compiled.reach())
+    if found is None:  # too much changed: a full run is faster
         store.flush()
         del store
         invalidate(project)
         return None
-    fresh = ss.run(neighbourhood(store, focus, compiled), compiled)
-    checked = {ss.to_rdflib(n) for n in focus}
-    results = [r for r in old_results if r.focus not in checked]
-    results += [r for r in fresh if r.focus in checked]
+    # Every check for the nodes whose own statements changed; for the nodes that only read what
+    # changed (those citing a node whose type changed), only the checks that read it, and every
+    # check giving results of the same shape and component, so their old results can be replaced.
+    indirect = found.indirect - found.focus
+    selected = [c for c in compiled.checks if found.read_by(compiled.check_reach(c))]
+    keys = {(c.shape, component) for c in selected for component in ss.result_components(c)}
+    selected = [c for c in compiled.checks if any((c.shape, x) in keys for x in ss.result_components(c))]
+    checked = {ss.to_rdflib(n) for n in found.focus}
+    rechecked = {ss.to_rdflib(n) for n in indirect} if selected else set()
+    results = [
+        r
+        for r in old_results
+        if r.focus not in checked and (r.focus not in rechecked or (r.shape, r.component) not in keys)
+    ]
+    own: Statements = {}
+    if found.focus:
+        small = neighbourhood(store, found.focus, compiled, own=own)
+        results += [r for r in ss.run(small, compiled) if r.focus in checked]
+    if rechecked:
+        small = neighbourhood(store, indirect, compiled, selected, own=own)
+        results += [r for r in ss.run(small, compiled, selected) if r.focus in rechecked]
     for relative in changed:
         if relative in parsed:
             text = parsed[relative][1].text
@@ -514,9 +553,9 @@ def incremental(project: Project, compiled: ss.Compiled, paths: list[Path], cont
         results,
         count,
         prefixes,
-        located(store, paths, relatives, known, prefixes),
+        located(store, paths, relatives, known, prefixes, own),
         changed=len(subjects),
-        rechecked=len(focus),
+        rechecked=len(checked | rechecked),
     )
 
 
@@ -524,7 +563,39 @@ def incremental(project: Project, compiled: ss.Compiled, paths: list[Path], cont
 MAX_AFFECTED = 50_000
 
 
-def affected(store: ox.Store, changed: list[ox.Quad], reach: ss.Reach) -> set[Any] | None:
+@dataclass
+class Affected:
+    """The focus nodes a change can alter the results of (see :func:`affected`).
+
+    ``focus``: their own statements changed (or one pointing at them that a check reads): every
+    check runs again. ``indirect``: they only read what changed of another node: the checks that
+    read it run again (:meth:`read_by`): ``neighbour_reads`` holds (edge, predicate) for a changed
+    statement with that predicate about a node they point at through that edge (``ss.ANY``: any
+    edge), ``predicate_reads`` the predicates of changed statements about a property they use.
+    """
+
+    focus: set[Any] = field(default_factory=set)
+    indirect: set[Any] = field(default_factory=set)
+    neighbour_reads: set[tuple[str | None, str]] = field(default_factory=set)
+    predicate_reads: set[str] = field(default_factory=set)
+
+    def read_by(self, reach: ss.Reach) -> bool:
+        """Whether a check reading ``reach`` reads one of the changed statements of ``indirect``."""
+        any_ = ss.ANY
+        for edge, read in reach.neighbours:
+            for changed_edge, predicate in self.neighbour_reads:
+                through = any_ in (edge, changed_edge) or edge == changed_edge
+                if through and (read is any_ or read == predicate):
+                    return True
+        return bool(self.predicate_reads) and (
+            any_ in reach.predicates or not reach.predicates.isdisjoint(self.predicate_reads)
+        )
+
+    def __len__(self) -> int:
+        return len(self.focus | self.indirect)
+
+
+def affected(store: ox.Store, changed: list[ox.Quad], reach: ss.Reach) -> Affected | None:
     """The focus nodes whose results the changed statements can alter, or None for a full run.
 
     A result about a focus node depends on the node's own statements and on what ``reach`` says the
@@ -540,9 +611,10 @@ def affected(store: ox.Store, changed: list[ox.Quad], reach: ss.Reach) -> set[An
     edges_by_read: dict[str | None, set[str | None]] = {}
     for edge, read in reach.neighbours:
         edges_by_read.setdefault(read, set()).add(edge)
-    focus: set[Any] = set()
+    found = Affected()
+    focus, indirect = found.focus, found.indirect
     done: set[tuple[Any, str | None]] = set()  # (subject, edge) already followed backwards
-    used_as_predicate: set[Any] = set()
+    used_as_predicate: dict[Any, bool] = {}  # node -> whether some statement uses it as a predicate
     for quad in changed:
         s, p, o = quad.subject, quad.predicate.value, quad.object
         named = s.value if isinstance(s, ox.NamedNode) else None
@@ -555,33 +627,41 @@ def affected(store: ox.Store, changed: list[ox.Quad], reach: ss.Reach) -> set[An
         if any_ in edges:
             edges = {any_}
         for edge in edges:
+            found.neighbour_reads.add((edge, p))
             if (s, edge) in done:
                 continue
             done.add((s, edge))
             through = None if edge is any_ else ox.NamedNode(edge)
             for citing in store.quads_for_pattern(None, through, s, None):
-                focus.add(citing.subject)
-            if len(focus) > MAX_AFFECTED:
+                indirect.add(citing.subject)
+            if len(found) > MAX_AFFECTED:
                 return None
-        if (
-            isinstance(s, ox.NamedNode)
-            and s not in used_as_predicate
-            and (any_ in reach.predicates or p in reach.predicates)
-        ):
-            used_as_predicate.add(s)
-            for user in store.quads_for_pattern(None, s, None, None):
-                focus.add(user.subject)
-                if len(focus) > MAX_AFFECTED:
-                    return None
-    return focus if len(focus) <= MAX_AFFECTED else None
+        if isinstance(s, ox.NamedNode) and (any_ in reach.predicates or p in reach.predicates):
+            if s not in used_as_predicate:
+                used_as_predicate[s] = False
+                for user in store.quads_for_pattern(None, s, None, None):
+                    used_as_predicate[s] = True
+                    indirect.add(user.subject)
+                    if len(indirect) > MAX_AFFECTED:
+                        return None
+            if used_as_predicate[s]:
+                found.predicate_reads.add(p)
+    return found if len(found) <= MAX_AFFECTED else None
 
 
-def neighbourhood(store: ox.Store, focus: set[Any], compiled: ss.Compiled) -> ox.Store:
+def neighbourhood(
+    store: ox.Store,
+    focus: set[Any],
+    compiled: ss.Compiled,
+    checks: list[ss.Check] | None = None,
+    own: Statements | None = None,
+) -> ox.Store:
     """A small in-memory store with everything the checks of ``focus`` read (see :func:`affected`).
 
-    The focus nodes' statements, the statements about every node those mention, the statements
-    that point at a focus node with a predicate read as incoming (``sh:targetObjectsOf``), the
-    statements read anywhere (all ``rdfs:subClassOf`` statements), and the ontology graph.
+    The focus nodes' statements; the statements about every node those mention (for some
+    ``checks``: only those their reach reads); the statements that point at a focus node with a
+    predicate read as incoming (``sh:targetObjectsOf``); the statements read anywhere (all
+    ``rdfs:subClassOf`` statements); and the ontology graph.
     """
     small = ox.Store()
     done: set[Any] = set()
@@ -595,10 +675,18 @@ def neighbourhood(store: ox.Store, focus: set[Any], compiled: ss.Compiled) -> ox
         quads.extend(found)
         return found
 
-    first = [quad for node in focus for quad in take(node)]
-    for quad in first:
-        take(quad.predicate)
-        take(quad.object)
+    first: list[ox.Quad] = []
+    for node in focus:
+        found = take(node)
+        first += found
+        if own is not None:  # kept for locating findings about them (see located)
+            own[node] = found
+    if checks is None:
+        for quad in first:
+            take(quad.predicate)
+            take(quad.object)
+    else:
+        _take_read(store, first, ss.union_reach(compiled, checks), take, quads)
     reach = compiled.reach()
     incoming: list[ox.NamedNode | None] = [ox.NamedNode(p) for p in reach.incoming if p is not ss.ANY]
     incoming += [ox.NamedNode(str(p)) for p in compiled.inverse_predicates if str(p) not in reach.incoming]
@@ -617,6 +705,37 @@ def neighbourhood(store: ox.Store, focus: set[Any], compiled: ss.Compiled) -> ox
     quads.extend(store.quads_for_pattern(None, None, None, ss.ONTOLOGY_GRAPH))
     small.extend(quads)
     return small
+
+
+def _take_read(
+    store: ox.Store, first: list[ox.Quad], reach: ss.Reach, take: Any, quads: list[ox.Quad]
+) -> None:
+    """Of the nodes the focus nodes' statements ``first`` mention, the statements ``reach`` reads."""
+    any_ = ss.ANY
+    reads: dict[str | None, set[str | None]] = {}
+    for edge, read in reach.neighbours:
+        reads.setdefault(edge, set()).add(read)
+    through_any = reads.get(any_, set())
+    taken: set[tuple[Any, str]] = set()
+
+    def take_some(node: Any, predicates: set[str | None]) -> None:
+        if any_ in predicates:
+            take(node)  # all its statements (a repeat of some below does no harm: a store is a set)
+            return
+        for predicate in predicates:
+            if predicate is not None and (node, predicate) not in taken:
+                taken.add((node, predicate))
+                quads.extend(store.quads_for_pattern(node, ox.NamedNode(predicate), None, None))
+
+    of_properties = set(reach.predicates)
+    for quad in first:
+        obj = quad.object
+        if type(obj) is not ox.Literal:
+            wanted = reads.get(quad.predicate.value, set()) | through_any
+            if wanted:
+                take_some(obj, wanted)
+        if of_properties:
+            take_some(quad.predicate, of_properties)
 
 
 def _anywhere(store: ox.Store, quad: ox.Quad) -> bool:
