@@ -201,3 +201,32 @@ def test_a_failing_child_fails_the_build(
     assert len(children) == 1
     with pytest.raises(ChildProcessError):
         os.waitpid(children[0], os.WNOHANG)  # the child was waited for: nothing is left to reap
+
+
+def test_a_failure_beside_the_child_is_the_one_reported(
+    kiruna: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When writing Turtle fails while the child writes JSON-LD, that failure is raised and the child
+    is still waited for."""
+    import kgpub.publish as publish
+
+    graph, prefixes, writer = _kiruna_dumps(kiruna)
+    children: list[int] = []
+    real_fork = os.fork
+
+    def fork() -> int:
+        pid = real_fork()
+        if pid:
+            children.append(pid)
+        return pid
+
+    def full_disk(*args: object) -> bytes:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fork", fork)
+    monkeypatch.setattr(publish, "serialise", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        write_rdf(tmp_path, "k", graph, prefixes, writer, "x", parallel=True)
+    assert len(children) == 1
+    with pytest.raises(ChildProcessError):
+        os.waitpid(children[0], os.WNOHANG)

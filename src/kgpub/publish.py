@@ -105,15 +105,18 @@ def write_rdf(
         for fmt, (_media, suffix) in FORMATS.items():
             if fmt != "jsonld":
                 (folder / f"{stem}.{suffix}").write_bytes(serialise(graph, fmt, prefixes))
-    finally:
+    except BaseException:
         if finish is not None:
-            finish()
+            finish(check=False)  # the child is waited for; this failure is the one to report
+        raise
     if finish is None:
         write_jsonld()
+    else:
+        finish()
     return names
 
 
-def _aside(work: Callable[[], None], what: str) -> Callable[[], None]:
+def _aside(work: Callable[[], None], what: str) -> Callable[..., None]:
     """Run ``work`` in a forked child; the returned function waits for it and raises its failure.
 
     Where there is no fork (Windows) the work is done at once. The child only reads what it
@@ -123,7 +126,7 @@ def _aside(work: Callable[[], None], what: str) -> Callable[[], None]:
     """
     if not hasattr(os, "fork"):
         work()
-        return lambda: None
+        return lambda check=True: None
     read_end, write_end = os.pipe()
     gc.freeze()
     try:
@@ -133,7 +136,7 @@ def _aside(work: Callable[[], None], what: str) -> Callable[[], None]:
         os.close(write_end)
         gc.unfreeze()
         work()
-        return lambda: None
+        return lambda check=True: None
     if pid == 0:  # pragma: no cover - the child; its work and failures are seen by the parent
         os.close(read_end)
         code = 0
@@ -147,12 +150,12 @@ def _aside(work: Callable[[], None], what: str) -> Callable[[], None]:
     gc.unfreeze()
     os.close(write_end)
 
-    def finish() -> None:
+    def finish(check: bool = True) -> None:
         with os.fdopen(read_end, "rb") as pipe:
             message = pipe.read().decode("utf-8", "replace")
         _, status = os.waitpid(pid, 0)
         code = os.waitstatus_to_exitcode(status)
-        if code != 0:
+        if check and code != 0:
             reason = message or (f"killed by signal {-code}" if code < 0 else f"exit status {code}")
             raise PublishError(f"{what} failed: {reason}")
 
