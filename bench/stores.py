@@ -1,6 +1,7 @@
 """Push into real triple stores, and canned queries embedded vs through a remote store.
 
     python bench/stores.py [--projects 100k,1m] [--runs 5] [--timeout 3600] [--query-timeout 120]
+                           [--stores oxigraph,virtuoso]
 
 For each synthetic project under bench/out/NAME (made by bench/generate.py if missing, built with
 ``kgpub --project DIR build`` if dist/ is missing or older than the inputs):
@@ -480,7 +481,13 @@ def ensure_built(name: str, timeout: float) -> tuple[Path, list[str]]:
     return folder, done
 
 
-def bench_project(name: str, runs: int, timeout: float, query_timeout: float) -> ProjectResult:
+def bench_project(
+    name: str,
+    runs: int,
+    timeout: float,
+    query_timeout: float,
+    stores: Sequence[str] = ("oxigraph", "virtuoso"),
+) -> ProjectResult:
     from kgpub import Project
     from kgpub.push import graph_names, publication
 
@@ -506,7 +513,8 @@ def bench_project(name: str, runs: int, timeout: float, query_timeout: float) ->
     try:
         with contextlib.ExitStack() as stack:
             servers: list[Server] = []
-            for starter in (oxigraph_server, virtuoso_server):
+            starters = {"oxigraph": oxigraph_server, "virtuoso": virtuoso_server}
+            for starter in (starters[kind] for kind in stores):
                 try:
                     servers.append(stack.enter_context(starter(scratch)))
                 except Exception as exc:
@@ -709,7 +717,15 @@ def main(argv: Sequence[str] | None = None) -> None:
         default=120.0,
         help="seconds per remote query (kgpub serve's default is 10)",
     )
+    parser.add_argument(
+        "--stores",
+        default="oxigraph,virtuoso",
+        help="which stores to start (comma-separated; Oxigraph's MOVE makes a 1m run long)",
+    )
     args = parser.parse_args(argv)
+    stores = [s.strip() for s in args.stores.split(",") if s.strip()]
+    if not stores or set(stores) - {"oxigraph", "virtuoso"}:
+        parser.error("--stores takes oxigraph, virtuoso or both")
 
     def terminated(signum: int, _frame: Any) -> None:  # SIGTERM: unwind, so servers stop and temp goes
         raise SystemExit(128 + signum)
@@ -719,7 +735,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     load_start = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     try:
         results = [
-            bench_project(name.strip(), args.runs, args.timeout, args.query_timeout)
+            bench_project(name.strip(), args.runs, args.timeout, args.query_timeout, stores)
             for name in args.projects.split(",")
             if name.strip()
         ]
