@@ -467,29 +467,29 @@ def _forms_look_right(text: str, prefixes: dict[str, str]) -> bool:
     A literal written otherwise (escapes, long or single quotes, a relative datatype) leaves a
     ``^^`` unaccounted for, and a match in a comment or inside a string may be no literal at all:
     both give False, and the caller then checks the parsed statements themselves. So True is exact.
+    The same literal written again (a year, say) is checked once.
     """
-    seen: set[tuple[str, str]] = set()
-    count = 0
-    for match in _TYPED_END.finditer(text):
-        end = match.start()
-        start = text.rfind('"', 0, end)
-        value = text[start + 1 : end]
-        if start < 1 or text[start - 1] not in _LITERAL_START or "\\" in value or "\n" in value:
+    ends = [(m.start(), m.groups()) for m in _TYPED_END.finditer(text)]
+    if len(ends) != text.count("^^"):
+        return False
+    rfind = text.rfind
+    seen: set[tuple[str, str, tuple[str | None, ...]]] = set()
+    for end, datatype in ends:
+        start = rfind('"', 0, end)
+        seen.add((text[start - 1 : start] if start > 0 else "", text[start + 1 : end], datatype))
+    for before, value, (iri, prefix, local) in seen:
+        if before not in _LITERAL_START or "\\" in value or "\n" in value:
             return False
-        iri, prefix, local = match.groups()
         if iri is None:
             ns = prefixes.get(prefix or "")
             if ns is None:
                 return False
-            iri = ns + local
+            iri = ns + (local or "")
         elif ":" not in iri:
             return False
-        if (value, iri) not in seen:
-            if _lexical.problem(value, iri):
-                return False
-            seen.add((value, iri))
-        count += 1
-    return count == text.count("^^")
+        if _lexical.problem(value, iri):
+            return False
+    return True
 
 
 def _checked_triples(
