@@ -254,3 +254,26 @@ def test_subject_lines_from_the_index_are_those_a_scan_finds() -> None:
                     None,
                 )
                 assert source.line_of(term, start, at_start=True) == expected, (lines, local, start)
+
+
+def test_the_collector_is_paused_only_while_loading(tmp_path: Path) -> None:
+    """Loading pauses the cyclic garbage collector and leaves it as it found it, also on an error."""
+    import gc
+
+    from kgpub.load import paused_gc
+
+    good = ttl(tmp_path, PFX + 'ex:a ex:p "x" .\n', "good.ttl")
+    bad = ttl(tmp_path, PFX + "ex:a ex:p .\n", "bad.ttl")
+    seen: list[bool] = []
+    with paused_gc():
+        seen.append(gc.isenabled())
+    assert seen == [False] and gc.isenabled()
+    with pytest.raises(RdfSyntaxError):
+        load_files([good, bad])
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        load_files([good])
+        assert not gc.isenabled()  # a caller that paused it keeps it paused
+    finally:
+        gc.enable()

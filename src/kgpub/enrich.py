@@ -14,6 +14,7 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
+from kgpub.load import paused_gc
 from kgpub.vocab import RDF, RDFS
 
 
@@ -73,8 +74,9 @@ def inferred_triples(data: Iterable[ox.Triple], ontology: Graph) -> list[ox.Trip
 
     classes, properties = ancestors(RDFS.subClassOf), ancestors(RDFS.subPropertyOf)
     out: list[ox.Triple] = []
-    for t in data:
-        if t.predicate == rdf_type and isinstance(t.object, ox.NamedNode):
-            out += [ox.Triple(t.subject, rdf_type, parent) for parent in classes.get(t.object, ())]
-        out += [ox.Triple(t.subject, parent, t.object) for parent in properties.get(t.predicate, ())]
+    with paused_gc():  # see kgpub.load.paused_gc
+        for t in data:
+            if t.predicate == rdf_type and isinstance(t.object, ox.NamedNode):
+                out += [ox.Triple(t.subject, rdf_type, parent) for parent in classes.get(t.object, ())]
+            out += [ox.Triple(t.subject, parent, t.object) for parent in properties.get(t.predicate, ())]
     return out

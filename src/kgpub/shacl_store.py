@@ -50,7 +50,7 @@ from rdflib.util import from_n3
 
 from kgpub import shacl_sparql as ss
 from kgpub.errors import InputError
-from kgpub.load import Loaded, SourceFile, parse_triples, read_text
+from kgpub.load import Loaded, SourceFile, parse_triples, paused_gc, read_text
 from kgpub.vocab import RDFS
 
 if TYPE_CHECKING:
@@ -310,12 +310,13 @@ def full(
     store = ox.Store()
     sources: dict[int, SourceFile] = {}
     stats = []
-    for index, (path, relative) in enumerate(zip(paths, relatives, strict=True)):
-        stat = _stat(path) if persist else (0, 0)
-        quads, source = parse(path, relative)
-        sources[index] = source
-        store.bulk_extend(quads)
-        stats.append(stat)
+    with paused_gc():  # see kgpub.load.paused_gc
+        for index, (path, relative) in enumerate(zip(paths, relatives, strict=True)):
+            stat = _stat(path) if persist else (0, 0)
+            quads, source = parse(path, relative)
+            sources[index] = source
+            store.bulk_extend(quads)
+            stats.append(stat)
     count = _distinct_triples(store)
     if count == 0:
         raise InputError(
