@@ -25,6 +25,7 @@ from rdflib import Graph, URIRef
 from kgpub.catalog import write_catalog
 from kgpub.enrich import inferred_triples
 from kgpub.errors import PublishError, ValidationFailed
+from kgpub.load import paused_gc
 from kgpub.serialise import FORMATS, Canonical, JsonLdWriter, make_context, serialise
 from kgpub.vocab import STANDARD_PREFIXES
 
@@ -100,19 +101,20 @@ def write_rdf(
 
     if parallel is None:
         parallel = len(graph) >= PARALLEL_FROM
-    finish = _aside(write_jsonld, f"writing {jsonld.name}") if parallel else None
-    try:
-        for fmt, (_media, suffix) in FORMATS.items():
-            if fmt != "jsonld":
-                (folder / f"{stem}.{suffix}").write_bytes(serialise(graph, fmt, prefixes))
-    except BaseException:
-        if finish is not None:
-            finish(check=False)  # the child is waited for; this failure is the one to report
-        raise
-    if finish is None:
-        write_jsonld()
-    else:
-        finish()
+    with paused_gc():  # lists by the million, none in a cycle (see kgpub.load.paused_gc)
+        finish = _aside(write_jsonld, f"writing {jsonld.name}") if parallel else None
+        try:
+            for fmt, (_media, suffix) in FORMATS.items():
+                if fmt != "jsonld":
+                    (folder / f"{stem}.{suffix}").write_bytes(serialise(graph, fmt, prefixes))
+        except BaseException:
+            if finish is not None:
+                finish(check=False)  # the child is waited for; this failure is the one to report
+            raise
+        if finish is None:
+            write_jsonld()
+        else:
+            finish()
     return names
 
 

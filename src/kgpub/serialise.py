@@ -18,6 +18,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from kgpub.load import paused_gc
 from kgpub.vocab import OWL, RDF, RDFS, XSD
 
 # Media types of the formats kgpub writes, and their usual file suffixes.
@@ -68,7 +69,10 @@ class Canonical:
     """
 
     def __init__(self, triples: Iterable[ox.Triple]) -> None:
-        items = list(triples)
+        with paused_gc():  # lists of a million lines and triples, none in a cycle
+            self._order(list(triples))
+
+    def _order(self, items: list[ox.Triple]) -> None:
         text = ox.serialize(items, format=ox.RdfFormat.N_TRIPLES) or b""
         # rdf:type first per subject, by plain byte order (in C): the term rdf:type between spaces
         # becomes a byte below every character a term can start with, and back after sorting.
