@@ -337,8 +337,9 @@ def test_partner_network_through_serve_store_is_the_embedded_answer(
 def test_what_kgpub_cannot_sort_is_the_stores_own_error(
     served: tuple[LiveServer, StoreProxy], long_names: Project
 ) -> None:
-    """No top-level ORDER BY, an ORDER BY on a variable the answer lacks, or more rows than the cap:
-    the store's error, unchanged, rather than rows in a wrong order."""
+    """No top-level ORDER BY, an ORDER BY on a variable the answer lacks, or more rows than kgpub
+    sorts (ten times the row cap): the store's error, unchanged, rather than rows in a wrong order.
+    Within that, the sorted answer cut at the cap: the embedded store's first rows."""
     server, proxy = served
     text = canned(long_names, "funders-ranked", "en")
 
@@ -360,14 +361,29 @@ def test_what_kgpub_cannot_sort_is_the_stores_own_error(
     assert len([s for s in proxy.clear() if "MAX(?n)" not in s.sparql]) == 1
     # ?name is not in the answer: the rows could not be ordered by it.
     refused(text.replace("SELECT ?funder ?name ?projects", "SELECT ?funder ?projects", 1))
-    # Five rows, a cap of four: not a wrongly ordered four.
+    # A cap of one row: funders-ranked's rows are sorted here and cut at one (the embedded first
+    # row, marked truncated); partner-network's 18 are more than ten times the cap: refused.
     small, stop_small = start_server(
-        long_names, long_names.output_dir, store=proxy.url, store_kind="virtuoso", timeout=20.0, max_rows=4
+        long_names, long_names.output_dir, store=proxy.url, store_kind="virtuoso", timeout=20.0, max_rows=1
     )
     try:
-        refused(text, small.url)
-        api = httpx.get(small.url + "/api/queries/funders-ranked", params={"lang": "en"}, timeout=60)
+        expected = embedded(long_names, "funders-ranked", "en")
+        assert 1 < len(expected) <= 10
+        r = httpx.post(
+            small.url + "/sparql",
+            data={"query": text},
+            headers={"Accept": "application/sparql-results+json"},
+            timeout=60,
+        )
+        assert r.status_code == 200 and r.headers.get("X-Kgpub-Truncated") == "1", r.text[:300]
+        doc = r.json()
+        got = [[cell(v, row.get(v)) for v in doc["head"]["vars"]] for row in doc["results"]["bindings"]]
+        assert got == expected[:1]
+        pairs = canned(long_names, "partner-network", "en")
+        assert len(embedded(long_names, "partner-network", "en")) > 10
+        refused(pairs, small.url)
+        api = httpx.get(small.url + "/api/queries/partner-network", params={"lang": "en"}, timeout=60)
         assert api.status_code == 400 and any(c in api.text for c in SR_CODES), api.text[:300]
-        refused(text + " LIMIT 20000", small.url)  # the cap holds for the whole answer kgpub would sort
+        refused(pairs + " LIMIT 20000", small.url)  # the bound holds for the whole answer kgpub would sort
     finally:
         stop_small()

@@ -19,8 +19,9 @@ request, on those stores only.
 Virtuoso cannot sort rows that hold a long string (a ``GROUP_CONCAT`` of many names, past about
 4 KB: ``SR319``, longer: ``SR478``), nor more than its ``MaxSortedTopRows`` under a ``LIMIT``
 (``SR353``). A SELECT that fails so is asked again without its top-level ``ORDER BY``, ``LIMIT``
-and ``OFFSET`` (:func:`split_order_by`), and the answer, if it is within the row cap, is ordered in
-kgpub by pyoxigraph with the query's own conditions (:func:`order_rows`).
+and ``OFFSET`` (:func:`split_order_by`), and the answer, if it is within ten times the row cap, is
+ordered in kgpub by pyoxigraph with the query's own conditions (:func:`order_rows`) and cut at the
+cap.
 """
 
 from __future__ import annotations
@@ -61,6 +62,9 @@ VIRTUOSO_ASK = "__ASK_RETVAL"
 #: ``Sorted TOP clause specifies more then N rows to sort``). The query runs without its ORDER BY,
 #: and kgpub sorts the answer.
 SORT_ERRORS = ("SR319", "SR478", "SR353")
+#: How many rows kgpub reads and sorts for a store that cannot, as a multiple of the row cap: the
+#: answer is then cut at the cap, as an embedded store's sorted answer is.
+SORT_ROWS_PER_CAP = 10
 
 log = logging.getLogger("kgpub.serve.remote")
 
@@ -357,8 +361,10 @@ class RemoteStore:
         max_rows: int | None = None,
     ) -> Read:
         """``_read``; a SELECT the store cannot sort (:data:`SORT_ERRORS`) is asked again without
-        its ORDER BY, LIMIT and OFFSET and, if its whole answer is within the row cap, sorted here.
-        Whenever that cannot be done exactly, the store's first error is raised."""
+        its ORDER BY, LIMIT and OFFSET and, if its whole answer is within :data:`SORT_ROWS_PER_CAP`
+        times the row cap, sorted here and then cut at the cap (marked truncated, as the embedded
+        store's answer would be). Whenever that cannot be done exactly, the store's first error is
+        raised."""
         try:
             return self._read(
                 query,
@@ -374,13 +380,14 @@ class RemoteStore:
         if split is None:
             raise failure
         cap = self.max_rows if max_rows is None else max_rows
+        bound = cap * SORT_ROWS_PER_CAP
         try:
             read = self._read(
                 split.unordered,
                 default_graphs=default_graphs,
                 named_graphs=named_graphs,
                 deadline=deadline,
-                max_rows=cap,
+                max_rows=bound,
             )
         except (StoreFailed, StoreSyntaxError):
             raise failure from None
@@ -388,7 +395,7 @@ class RemoteStore:
             log.warning(
                 "the store cannot sort the answer (%s) and it has more than %d rows: not sorted here.",
                 code,
-                cap,
+                bound,
             )
             raise failure
         started = time.monotonic()
@@ -409,7 +416,8 @@ class RemoteStore:
             (time.monotonic() - started) * 1000,
             " ".join(split.conditions.split()),
         )
-        read.solutions = solutions
+        read.truncated = len(solutions) > cap
+        read.solutions = solutions[:cap]
         return read
 
     # -- swaps (stores that do not isolate readers) -----------------------------------------------
