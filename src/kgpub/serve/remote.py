@@ -362,9 +362,9 @@ class RemoteStore:
     ) -> Read:
         """``_read``; a SELECT the store cannot sort (:data:`SORT_ERRORS`) is asked again without
         its ORDER BY, LIMIT and OFFSET and, if its whole answer is within :data:`SORT_ROWS_PER_CAP`
-        times the row cap, sorted here and then cut at the cap (marked truncated, as the embedded
-        store's answer would be). Whenever that cannot be done exactly, the store's first error is
-        raised."""
+        times the row cap, sorted here and then cut at ``max_rows`` when one is given (marked
+        truncated, as the embedded store's answer would be). Whenever that cannot be done exactly,
+        the store's first error is raised."""
         try:
             return self._read(
                 query,
@@ -416,8 +416,10 @@ class RemoteStore:
             (time.monotonic() - started) * 1000,
             " ".join(split.conditions.split()),
         )
-        read.truncated = len(solutions) > cap
-        read.solutions = solutions[:cap]
+        if max_rows is not None:  # cut as the plain read would have been (none for internal reads)
+            read.truncated = len(solutions) > max_rows
+            solutions = solutions[:max_rows]
+        read.solutions = solutions
         return read
 
     # -- swaps (stores that do not isolate readers) -----------------------------------------------
