@@ -175,15 +175,8 @@ def test_dumps_written_in_parallel_equal_those_written_in_turn(kiruna: Project, 
     assert len(digests[0]) == 4
 
 
-def test_a_failing_child_fails_the_build(
-    kiruna: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A JSON-LD writer that fails in the child is a PublishError in the parent, with its reason."""
-    graph, prefixes, writer = _kiruna_dumps(kiruna)
-
-    def broken(*args: object) -> bytes:
-        raise OSError(28, "No space left on device")
-
+def _record_forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The pids of the children forked from now on (to check they were all reaped)."""
     children: list[int] = []
     real_fork = os.fork
 
@@ -193,8 +186,21 @@ def test_a_failing_child_fails_the_build(
             children.append(pid)
         return pid
 
-    monkeypatch.setattr(writer, "write", broken)
     monkeypatch.setattr(os, "fork", fork)
+    return children
+
+
+def test_a_failing_child_fails_the_build(
+    kiruna: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A JSON-LD writer that fails in the child is a PublishError in the parent, with its reason."""
+    graph, prefixes, writer = _kiruna_dumps(kiruna)
+
+    def broken(*args: object) -> bytes:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(writer, "write", broken)
+    children = _record_forks(monkeypatch)
     with pytest.raises(PublishError) as info:
         write_rdf(tmp_path, "k", graph, prefixes, writer, "x", parallel=True)
     assert "k.jsonld" in str(info.value) and "No space left on device" in str(info.value)
@@ -211,19 +217,11 @@ def test_a_failure_beside_the_child_is_the_one_reported(
     import kgpub.publish as publish
 
     graph, prefixes, writer = _kiruna_dumps(kiruna)
-    children: list[int] = []
-    real_fork = os.fork
-
-    def fork() -> int:
-        pid = real_fork()
-        if pid:
-            children.append(pid)
-        return pid
 
     def full_disk(*args: object) -> bytes:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(os, "fork", fork)
+    children = _record_forks(monkeypatch)
     monkeypatch.setattr(publish, "serialise", full_disk)
     with pytest.raises(OSError, match="No space left"):
         write_rdf(tmp_path, "k", graph, prefixes, writer, "x", parallel=True)

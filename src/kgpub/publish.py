@@ -118,6 +118,10 @@ def write_rdf(
     return names
 
 
+def _done(check: bool = True) -> None:
+    """The finisher of work done at once: nothing to wait for."""
+
+
 def _aside(work: Callable[[], None], what: str) -> Callable[..., None]:
     """Run ``work`` in a forked child; the returned function waits for it and raises its failure.
 
@@ -128,7 +132,7 @@ def _aside(work: Callable[[], None], what: str) -> Callable[..., None]:
     """
     if not hasattr(os, "fork"):
         work()
-        return lambda check=True: None
+        return _done
     read_end, write_end = os.pipe()
     gc.freeze()
     try:
@@ -138,7 +142,7 @@ def _aside(work: Callable[[], None], what: str) -> Callable[..., None]:
         os.close(write_end)
         gc.unfreeze()
         work()
-        return lambda check=True: None
+        return _done
     if pid == 0:  # pragma: no cover - the child; its work and failures are seen by the parent
         os.close(read_end)
         code = 0

@@ -36,7 +36,7 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -595,6 +595,10 @@ class Affected:
     def __len__(self) -> int:
         return len(self.focus | self.indirect)
 
+    def more_than(self, limit: int) -> bool:
+        """``len(self) > limit``, without making the union while both sets together are within it."""
+        return len(self.focus) + len(self.indirect) > limit and len(self) > limit
+
 
 def affected(store: ox.Store, changed: list[ox.Quad], reach: ss.Reach) -> Affected | None:
     """The focus nodes whose results the changed statements can alter, or None for a full run.
@@ -635,7 +639,7 @@ def affected(store: ox.Store, changed: list[ox.Quad], reach: ss.Reach) -> Affect
             through = None if edge is any_ else ox.NamedNode(edge)
             for citing in store.quads_for_pattern(None, through, s, None):
                 indirect.add(citing.subject)
-            if len(found) > MAX_AFFECTED:
+            if found.more_than(MAX_AFFECTED):
                 return None
         if isinstance(s, ox.NamedNode) and (any_ in reach.predicates or p in reach.predicates):
             if s not in used_as_predicate:
@@ -643,11 +647,11 @@ def affected(store: ox.Store, changed: list[ox.Quad], reach: ss.Reach) -> Affect
                 for user in store.quads_for_pattern(None, s, None, None):
                     used_as_predicate[s] = True
                     indirect.add(user.subject)
-                    if len(indirect) > MAX_AFFECTED:
+                    if found.more_than(MAX_AFFECTED):
                         return None
             if used_as_predicate[s]:
                 found.predicate_reads.add(p)
-    return found if len(found) <= MAX_AFFECTED else None
+    return None if found.more_than(MAX_AFFECTED) else found
 
 
 def neighbourhood(
@@ -709,7 +713,11 @@ def neighbourhood(
 
 
 def _take_read(
-    store: ox.Store, first: list[ox.Quad], reach: ss.Reach, take: Any, quads: list[ox.Quad]
+    store: ox.Store,
+    first: list[ox.Quad],
+    reach: ss.Reach,
+    take: Callable[[Any], list[ox.Quad]],
+    quads: list[ox.Quad],
 ) -> None:
     """Of the nodes the focus nodes' statements ``first`` mention, the statements ``reach`` reads."""
     any_ = ss.ANY
